@@ -1,0 +1,61 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RUN_PACKAGES := gdal-bin libsqlite3-mod-spatialite python3-venv
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15-postgis-3 chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+TEST_ENV := SECURE_SSL_REDIRECT=0 SECRET_KEY=tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
+
+.PHONY: help run test lint system-run system-test install
+
+help:
+	@echo "make run   install what is missing, migrate, load the demo data, serve on http://127.0.0.1:8000"
+	@echo "make test  install, then lint + migrations check + the suite on PostGIS and on SpatiaLite"
+	@echo "make lint  ruff check and ruff format --check"
+
+# apt-get only for the Debian packages that are missing, so a second run costs a dpkg query.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+system-run:
+	$(call apt_install,$(RUN_PACKAGES))
+
+system-test:
+	$(call apt_install,$(TEST_PACKAGES))
+
+# SpatiaLite is a SQLite extension: the venv needs a Python whose sqlite3 can load extensions
+# (Debian's /usr/bin/python3 can; pyenv builds often cannot).
+$(VENV)/.installed: pyproject.toml
+	@python=$$(for p in /usr/bin/python3 python3.11 python3; do \
+	  command -v $$p >/dev/null && $$p -c "import sqlite3, venv; sqlite3.connect(':memory:').enable_load_extension(True)" 2>/dev/null && { echo $$p; break; }; \
+	done); \
+	[ -n "$$python" ] || { echo "No Python 3.11+ whose sqlite3 can load extensions (install Debian's python3)."; exit 1; }; \
+	[ -x $(PY) ] || $$python -m venv $(VENV); \
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: system-run install
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+	DEBUG=1 $(PY) manage.py load_demo --only-if-empty
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: system-test install lint
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) .ci/with-postgis $(PY) -m pytest
+	@echo "--- the same suite on the embedded SpatiaLite database"
+	$(TEST_ENV) DATABASE_URL=spatialite://:memory: $(PY) -m pytest

@@ -1,0 +1,43 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from config.commands import progress_line
+from districts.models import Territory
+from districts.services import ImportProblem, import_territories
+
+
+class Command(BaseCommand):
+    help = "Import territories (quartiers, communes…) from a GeoJSON FeatureCollection of polygons."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--level", required=True, choices=Territory.Level.values)
+        parser.add_argument("--parent", help="slug of the parent territory")
+        parser.add_argument("--name-field", required=True, help="feature property holding the name")
+        parser.add_argument("--code-field", help="feature property holding a stable code (INSEE…)")
+        parser.add_argument("--code-prefix", default="", help="prefix making codes unique, e.g. 35238-")
+        parser.add_argument(
+            "--only", action="append", default=[], metavar="CODE", help="import only this code"
+        )
+
+    def handle(self, *args, **options):
+        parent = None
+        if options["parent"]:
+            parent = Territory.objects.filter(slug=options["parent"]).first()
+            if parent is None:
+                raise CommandError(f"no territory has the slug {options['parent']!r}")
+        try:
+            created, updated = import_territories(
+                path=options["file"],
+                level=options["level"],
+                parent=parent,
+                name_field=options["name_field"],
+                code_field=options["code_field"],
+                code_prefix=options["code_prefix"],
+                only_codes=options["only"],
+                progress=progress_line(self, options["verbosity"]),
+            )
+        except ImportProblem as exc:
+            raise CommandError(f"{exc}. Nothing was imported.") from exc
+        self.stdout.write(self.style.SUCCESS(f"{created} territories created, {updated} updated."))

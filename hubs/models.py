@@ -1,0 +1,278 @@
+import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.text import normalise
+from professionals.models import Availability, Weekday
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@cache
+def french_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.France(years=year)
+
+
+class Service(models.Model):
+    class Category(models.TextChoices):
+        CARE = "CARE", _("Soins")
+        PREVENTION = "PREVENTION", _("Prévention")
+        SOCIAL = "SOCIAL", _("Accompagnement social")
+
+    name = models.CharField(_("nom"), max_length=120)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
+    category = models.CharField(_("catégorie"), max_length=12, choices=Category.choices)
+    profession = models.ForeignKey(
+        "professionals.Profession",
+        verbose_name=_("profession associée"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="services",
+    )
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self):
+        return self.name
+
+
+class HubQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def in_territories(self, territories):
+        return self.filter(territory__in=territories)
+
+    def offering(self, *services):
+        return self.filter(services__in=services).distinct()
+
+    def by_name(self):
+        return self.order_by("name", "pk")
+
+    def for_listing(self):
+        return self.select_related("territory").prefetch_related("services")
+
+    def for_page(self):
+        return self.select_related("territory__parent").prefetch_related(
+            "services",
+            "opening_hours",
+            "closures",
+            "supporters",
+            "memberships__professional__profession",
+            "fundings__programme",
+        )
+
+
+class Hub(models.Model):
+    class Kind(models.TextChoices):
+        MSP = "MSP", _("Maison de santé pluriprofessionnelle")
+        CENTRE_DE_SANTE = "CENTRE_DE_SANTE", _("Centre de santé")
+        POLE_DE_SANTE = "POLE_DE_SANTE", _("Pôle de santé (PSLA)")
+        POLE_RESSOURCES_SANTE = "POLE_RESSOURCES_SANTE", _("Pôle ressources santé")
+        ESPACE_SANTE = "ESPACE_SANTE", _("Espace santé")
+        PHARMACY = "PHARMACY", _("Pharmacie")
+        OTHER = "OTHER", _("Autre")
+
+    class Status(models.TextChoices):
+        OPEN = "OPEN", _("Ouvert")
+        PROJECT = "PROJECT", _("En projet")
+        CLOSED = "CLOSED", _("Fermé définitivement")
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    description = models.TextField(_("présentation"), blank=True)
+
+    street = models.CharField(_("adresse"), max_length=200, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=120, blank=True)
+    location = models.PointField(_("position"), srid=4326, null=True, blank=True)
+    territory = models.ForeignKey(
+        "districts.Territory",
+        verbose_name=_("quartier ou commune"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hubs",
+        help_text=_("Déduit de la position, sauf si « fixé à la main » est coché."),
+    )
+    territory_set_by_hand = models.BooleanField(_("quartier fixé à la main"), default=False)
+
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    website = models.URLField(_("site web"), max_length=300, blank=True)
+
+    services = models.ManyToManyField(Service, verbose_name=_("services"), blank=True, related_name="hubs")
+    tiers_payant = models.BooleanField(_("tiers payant"), default=False)
+    accepting_new_patients = models.CharField(
+        _("accepte de nouveaux patients"),
+        max_length=10,
+        choices=Availability.choices,
+        default=Availability.UNKNOWN,
+    )
+    accepting_as_of = models.DateField(_("information à jour au"), null=True, blank=True)
+    wheelchair_access = models.CharField(
+        _("accès en fauteuil roulant"),
+        max_length=10,
+        choices=Availability.choices,
+        default=Availability.UNKNOWN,
+    )
+    languages = models.CharField(
+        _("langues parlées"), max_length=200, blank=True, help_text=_("Séparées par des virgules.")
+    )
+    ars_recognised = models.BooleanField(_("reconnu par l'ARS"), default=False)
+    participatory = models.BooleanField(_("démarche participative"), default=False)
+    opened_on = models.DateField(_("ouvert le"), null=True, blank=True)
+    last_verified_on = models.DateField(
+        _("vérifié le"), null=True, blank=True, help_text=_("Date de la dernière vérification humaine.")
+    )
+    published = models.BooleanField(_("publié"), default=True)
+    supporters = models.ManyToManyField(
+        "programmes.Funder",
+        verbose_name=_("soutiens et financeurs"),
+        blank=True,
+        related_name="supported_hubs",
+    )
+    source = models.CharField(_("source des informations"), max_length=300, blank=True)
+    source_url = models.URLField(_("lien vers la source"), max_length=500, blank=True)
+    is_demo = models.BooleanField(
+        _("donnée de démonstration"),
+        default=False,
+        help_text=_("La fiche contient des valeurs inventées pour la démonstration."),
+    )
+    search_text = models.TextField(editable=False, blank=True)
+
+    objects = HubQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lieu de santé")
+        verbose_name_plural = _("lieux de santé")
+        indexes = [models.Index(fields=["published", "name"], name="hub_published_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("hubs:detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.territory_set_by_hand:
+            self.territory = self.district_at_location()
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def district_at_location(self):
+        from districts.models import Territory
+
+        if self.location is None:
+            return None
+        return Territory.objects.districts().covering(self.location).order_by("pk").first()
+
+    def build_search_text(self) -> str:
+        parts = [self.name, self.get_kind_display(), self.city, self.street, self.postcode]
+        if self.territory_id:
+            parts.append(self.territory.name)
+        if self.pk:
+            for service in self.services.select_related("profession"):
+                parts.append(service.name)
+                if service.profession:
+                    parts += [service.profession.name, service.profession.synonyms]
+            for membership in self.memberships.select_related("professional__profession"):
+                profession = membership.professional.profession
+                parts += [profession.name, profession.synonyms]
+        return normalise(" ".join(str(p) for p in parts if p))
+
+    def refresh_search_text(self):
+        Hub.objects.filter(pk=self.pk).update(search_text=self.build_search_text())
+
+    @property
+    def full_address(self) -> str:
+        return ", ".join(p for p in [self.street, f"{self.postcode} {self.city}".strip()] if p)
+
+    def language_list(self) -> list[str]:
+        return [lang.strip() for lang in self.languages.split(",") if lang.strip()]
+
+    # Opening hours: computed from prefetched rows, so a list of hubs costs no extra query.
+
+    def closure_on(self, day: datetime.date):
+        return next((c for c in self.closures.all() if c.starts_on <= day <= c.ends_on), None)
+
+    def is_open_at(self, moment: datetime.datetime | None = None) -> bool:
+        local = timezone.localtime(moment or timezone.now(), PARIS)
+        day = local.date()
+        if day in french_holidays(day.year) or self.closure_on(day):
+            return False
+        now = local.time()
+        return any(h.weekday == day.weekday() and h.opens <= now < h.closes for h in self.opening_hours.all())
+
+    def week_hours(self) -> list[tuple[str, list["OpeningHours"]]]:
+        rows = sorted(self.opening_hours.all(), key=lambda h: (h.weekday, h.opens))
+        return [(label, [h for h in rows if h.weekday == value]) for value, label in Weekday.choices]
+
+
+class OpeningHours(models.Model):
+    hub = models.ForeignKey(
+        Hub, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="opening_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
+    opens = models.TimeField(_("ouvre à"))
+    closes = models.TimeField(_("ferme à"))
+
+    class Meta:
+        verbose_name = _("plage d'ouverture")
+        verbose_name_plural = _("horaires d'ouverture")
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="hours_weekday_0_to_6"),
+            models.CheckConstraint(condition=Q(closes__gt=models.F("opens")), name="hours_close_after_open"),
+            models.UniqueConstraint(fields=["hub", "weekday", "opens"], name="hours_unique_interval"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class Closure(models.Model):
+    hub = models.ForeignKey(Hub, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="closures")
+    starts_on = models.DateField(_("du"))
+    ends_on = models.DateField(_("au (inclus)"))
+    reason = models.CharField(_("motif"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("fermeture exceptionnelle")
+        verbose_name_plural = _("fermetures exceptionnelles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="closure_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.starts_on} → {self.ends_on}"
+
+
+# Services and memberships feed the search text; keep it right whichever screen changed them.
+def _refresh_hub_search_text(sender, instance, **kwargs):
+    hub = instance if isinstance(instance, Hub) else getattr(instance, "hub", None)
+    if hub is not None and hub.pk and not kwargs.get("raw"):
+        hub.refresh_search_text()
+
+
+def _connect_search_text_signals():
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from professionals.models import Membership
+
+    m2m_changed.connect(_refresh_hub_search_text, sender=Hub.services.through, weak=False)
+    post_save.connect(_refresh_hub_search_text, sender=Membership, weak=False)
+    post_delete.connect(_refresh_hub_search_text, sender=Membership, weak=False)

@@ -1,0 +1,158 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+RPPS_PATTERN = r"^[0-9]{11}$"
+WEEKDAYS_PATTERN = r"^[0-6]*$"
+
+
+class Availability(models.TextChoices):
+    YES = "YES", _("Oui")
+    NO = "NO", _("Non")
+    UNKNOWN = "UNKNOWN", _("Non renseigné")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Lundi")
+    TUESDAY = 1, _("Mardi")
+    WEDNESDAY = 2, _("Mercredi")
+    THURSDAY = 3, _("Jeudi")
+    FRIDAY = 4, _("Vendredi")
+    SATURDAY = 5, _("Samedi")
+    SUNDAY = 6, _("Dimanche")
+
+
+class Profession(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("nom"), max_length=120)
+    counts_as_gp = models.BooleanField(
+        _("compte comme médecin généraliste"),
+        default=False,
+        help_text=_("Entre dans le calcul de la densité de médecins généralistes."),
+    )
+    synonyms = models.CharField(
+        _("autres noms"),
+        max_length=300,
+        blank=True,
+        help_text=_("Termes que les habitants tapent (« kiné », « généraliste »…)."),
+    )
+
+    class Meta:
+        verbose_name = _("profession")
+        verbose_name_plural = _("professions")
+
+    def __str__(self):
+        return self.name
+
+
+class ProfessionalQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def general_practitioners(self):
+        return self.filter(profession__counts_as_gp=True)
+
+    def practising_in(self, territories):
+        return self.filter(memberships__hub__territory__in=territories).distinct()
+
+    def by_name(self):
+        return self.order_by("display_name", "pk")
+
+
+class Professional(models.Model):
+    display_name = models.CharField(_("nom affiché"), max_length=200)
+    profession = models.ForeignKey(
+        Profession, verbose_name=_("profession"), on_delete=models.PROTECT, related_name="people"
+    )
+    rpps = models.CharField(
+        _("numéro RPPS"),
+        max_length=11,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[RegexValidator(RPPS_PATTERN, _("Le numéro RPPS compte exactement 11 chiffres."))],
+    )
+    languages = models.CharField(
+        _("langues parlées"),
+        max_length=200,
+        blank=True,
+        help_text=_("Séparées par des virgules : français, anglais, arabe…"),
+    )
+    accepting_new_patients = models.CharField(
+        _("accepte de nouveaux patients"),
+        max_length=10,
+        choices=Availability.choices,
+        default=Availability.UNKNOWN,
+    )
+    accepting_as_of = models.DateField(_("information à jour au"), null=True, blank=True)
+    active = models.BooleanField(_("en activité"), default=True)
+    planned_retirement_year = models.PositiveSmallIntegerField(
+        _("départ en retraite prévu"),
+        null=True,
+        blank=True,
+        help_text=_("Jamais affiché pour une personne : seulement agrégé par territoire."),
+    )
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+
+    objects = ProfessionalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("professionnel de santé")
+        verbose_name_plural = _("professionnels de santé")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rpps__isnull=True) | Q(rpps__regex=RPPS_PATTERN),
+                name="professional_rpps_eleven_digits",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        # An empty RPPS must be NULL, or the unique constraint would allow only one.
+        self.rpps = self.rpps or None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("professionals:detail", args=[self.pk])
+
+
+class Membership(models.Model):
+    """A professional practises in a hub; one person may practise in several."""
+
+    professional = models.ForeignKey(
+        Professional,
+        verbose_name=_("professionnel"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    hub = models.ForeignKey(
+        "hubs.Hub", verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rôle"), max_length=120, blank=True)
+    days_present = models.CharField(
+        _("jours de présence"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(WEEKDAYS_PATTERN, _("Jours de 0 (lundi) à 6 (dimanche)."))],
+        help_text=_("Jours de 0 (lundi) à 6 (dimanche), par exemple 0124."),
+    )
+
+    class Meta:
+        verbose_name = _("exercice dans un lieu")
+        verbose_name_plural = _("exercices dans des lieux")
+        constraints = [
+            models.UniqueConstraint(fields=["professional", "hub"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(days_present__regex=WEEKDAYS_PATTERN), name="membership_days_0_to_6"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.professional} @ {self.hub}"
+
+    def weekday_labels(self) -> list[str]:
+        return [Weekday(day).label for day in sorted({int(d) for d in self.days_present})]

@@ -1,0 +1,210 @@
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.text import normalise
+
+
+class Funder(models.Model):
+    class Kind(models.TextChoices):
+        CITY = "CITY", _("Commune")
+        METROPOLE = "METROPOLE", _("Métropole ou intercommunalité")
+        DEPARTMENT = "DEPARTMENT", _("Département")
+        REGION = "REGION", _("Région")
+        STATE = "STATE", _("État")
+        ARS = "ARS", _("Agence régionale de santé")
+        ASSURANCE_MALADIE = "ASSURANCE_MALADIE", _("Assurance Maladie")
+        EU = "EU", _("Union européenne")
+        OTHER = "OTHER", _("Autre")
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(_("site web"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("financeur")
+        verbose_name_plural = _("financeurs")
+
+    def __str__(self):
+        return self.name
+
+
+class SupportType(models.Model):
+    """What a programme provides; a table so programmes can have several and filters can join."""
+
+    class Code(models.TextChoices):
+        FINANCIAL = "FINANCIAL", _("Aide financière")
+        PREMISES = "PREMISES", _("Locaux et immobilier")
+        ENGINEERING = "ENGINEERING", _("Ingénierie et accompagnement de projet")
+        NETWORKING = "NETWORKING", _("Mise en réseau")
+        TRAINING = "TRAINING", _("Formation")
+        COORDINATION = "COORDINATION", _("Coordination")
+        OTHER = "OTHER", _("Autre")
+
+    code = models.CharField(_("code"), max_length=20, choices=Code.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("type de soutien")
+        verbose_name_plural = _("types de soutien")
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class Beneficiary(models.Model):
+    """Who may apply; a table for the same reason as SupportType."""
+
+    class Code(models.TextChoices):
+        HEALTH_PROFESSIONALS = "HEALTH_PROFESSIONALS", _("Professionnels de santé")
+        HEALTH_CENTRES = "HEALTH_CENTRES", _("Maisons, pôles et centres de santé")
+        ASSOCIATIONS = "ASSOCIATIONS", _("Associations")
+        MUNICIPALITIES = "MUNICIPALITIES", _("Communes")
+        INTERMUNICIPALITIES = "INTERMUNICIPALITIES", _("Intercommunalités")
+        PUBLIC_BODIES = "PUBLIC_BODIES", _("Établissements publics")
+        COMPANIES = "COMPANIES", _("Entreprises")
+        RESIDENTS = "RESIDENTS", _("Habitants")
+        OTHER = "OTHER", _("Autres")
+
+    code = models.CharField(_("code"), max_length=24, choices=Code.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("bénéficiaire éligible")
+        verbose_name_plural = _("bénéficiaires éligibles")
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class SupportProgrammeQuerySet(models.QuerySet):
+    def open_on(self, day: datetime.date):
+        started = Q(starts_on__isnull=True) | Q(starts_on__lte=day)
+        not_ended = Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        deadline_ahead = Q(application_deadline__isnull=True) | Q(application_deadline__gte=day)
+        return self.filter(started & not_ended & deadline_ahead)
+
+    def applying_to(self, territory):
+        """Programmes covering the territory or any of its parents (Normandie covers its communes)."""
+        covered = [territory, *territory.ancestors()]
+        return self.filter(territories__in=covered).distinct()
+
+    def nearest_deadline_first(self):
+        return self.order_by(models.F("application_deadline").asc(nulls_last=True), "name", "pk")
+
+    def for_listing(self):
+        return self.prefetch_related("funders", "support_types", "territories")
+
+
+class SupportProgramme(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "OPEN", _("Ouvert")
+        UPCOMING = "UPCOMING", _("À venir")
+        CLOSED = "CLOSED", _("Clos")
+
+    name = models.CharField(_("nom"), max_length=300)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=200, unique=True)
+    funders = models.ManyToManyField(Funder, verbose_name=_("financeurs"), related_name="programmes")
+    support_types = models.ManyToManyField(
+        SupportType, verbose_name=_("types de soutien"), blank=True, related_name="programmes"
+    )
+    beneficiaries = models.ManyToManyField(
+        Beneficiary, verbose_name=_("bénéficiaires éligibles"), blank=True, related_name="programmes"
+    )
+    eligibility = models.TextField(_("conditions d'éligibilité"), blank=True)
+    max_amount = models.DecimalField(
+        _("montant maximal par projet (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    total_budget = models.DecimalField(
+        _("budget total (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    budget_period = models.CharField(
+        _("période du budget"),
+        max_length=100,
+        blank=True,
+        help_text=_("Par exemple « d'ici à 2022 », « par an »."),
+    )
+    starts_on = models.DateField(_("début"), null=True, blank=True)
+    ends_on = models.DateField(_("fin"), null=True, blank=True)
+    application_deadline = models.DateField(_("date limite de candidature"), null=True, blank=True)
+    territories = models.ManyToManyField(
+        "districts.Territory", verbose_name=_("territoires couverts"), blank=True, related_name="programmes"
+    )
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("lien"), max_length=500, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    search_text = models.TextField(editable=False, blank=True)
+
+    objects = SupportProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme de soutien")
+        verbose_name_plural = _("programmes de soutien")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_amount__isnull=True) | Q(max_amount__gte=0),
+                name="programme_max_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_budget__isnull=True) | Q(total_budget__gte=0),
+                name="programme_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="programme_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = normalise(f"{self.name} {self.description} {self.eligibility}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("programmes:detail", args=[self.slug])
+
+    def status_on(self, day: datetime.date) -> "SupportProgramme.Status":
+        if self.starts_on and self.starts_on > day:
+            return self.Status.UPCOMING
+        last_day = min((d for d in (self.ends_on, self.application_deadline) if d), default=None)
+        if last_day and last_day < day:
+            return self.Status.CLOSED
+        return self.Status.OPEN
+
+    @property
+    def status(self) -> "SupportProgramme.Status":
+        return self.status_on(timezone.localdate())
+
+
+class Funding(models.Model):
+    """Support a programme gave a hub."""
+
+    programme = models.ForeignKey(
+        SupportProgramme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="fundings"
+    )
+    hub = models.ForeignKey(
+        "hubs.Hub", verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="fundings"
+    )
+    amount = models.DecimalField(_("montant (€)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+    note = models.CharField(_("précision"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("soutien accordé")
+        verbose_name_plural = _("soutiens accordés")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="funding_amount_not_negative"
+            ),
+            models.UniqueConstraint(fields=["programme", "hub", "year"], name="funding_unique_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} → {self.hub}"
