@@ -22,6 +22,16 @@ class TerritoryQuerySet(models.QuerySet):
             | Q(parent__parent__parent__parent=territory)
         )
 
+    def enclosing(self, territory):
+        """The territory and every territory above it (Le Blosne, Rennes, … France), in one query."""
+        return self.filter(
+            Q(pk=territory.pk)
+            | Q(children=territory)
+            | Q(children__children=territory)
+            | Q(children__children__children=territory)
+            | Q(children__children__children__children=territory)
+        ).distinct()
+
     def with_parent(self):
         return self.select_related("parent")
 

@@ -18,7 +18,7 @@ class HubFilter(django_filters.FilterSet):
     )
     service = django_filters.ModelMultipleChoiceFilter(
         label=_("Services"),
-        field_name="services",
+        field_name="services__slug",
         to_field_name="slug",
         queryset=Service.objects.order_by("name", "pk"),
         widget=forms.CheckboxSelectMultiple,

@@ -62,7 +62,7 @@ def hub_detail(request, slug):
     if territory is not None:
         context["densities"] = (
             DensityFigure.objects.filter(
-                territory__in=[territory, *territory.ancestors()], profession__counts_as_gp=True
+                territory__in=Territory.objects.enclosing(territory), profession__counts_as_gp=True
             )
             .select_related("territory", "profession")
             .order_by("territory__level", "-year", "pk")

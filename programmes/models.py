@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.text import normalise
+from districts.models import Territory
 
 
 class Funder(models.Model):
@@ -89,8 +90,7 @@ class SupportProgrammeQuerySet(models.QuerySet):
 
     def applying_to(self, territory):
         """Programmes covering the territory or any of its parents (Normandie covers its communes)."""
-        covered = [territory, *territory.ancestors()]
-        return self.filter(territories__in=covered).distinct()
+        return self.filter(territories__in=Territory.objects.enclosing(territory)).distinct()
 
     def nearest_deadline_first(self):
         return self.order_by(models.F("application_deadline").asc(nulls_last=True), "name", "pk")

@@ -19,7 +19,16 @@ def run(*args):
 def test_import_rennes_quartiers_is_idempotent():
     parent = Territory.objects.create(name="Rennes bis", slug="rennes-bis", level="CITY")
     args = ["import_territories", DATA / "rennes_12_quartiers.geojson", "--level", "DISTRICT"]
-    args += ["--parent", "rennes-bis", "--name-field", "nom", "--code-field", "nuquart", "--code-prefix", "R-"]
+    args += [
+        "--parent",
+        "rennes-bis",
+        "--name-field",
+        "nom",
+        "--code-field",
+        "nuquart",
+        "--code-prefix",
+        "R-",
+    ]
     run(*args)
     run(*args)
     quartiers = Territory.objects.filter(parent=parent)
@@ -61,9 +70,13 @@ def test_import_ameli_densities_converts_per_100000_to_per_10000():
     )
     assert float(figure.per_10k) == pytest.approx(8.86)
     assert figure.source.startswith("Assurance Maladie")
-    france = DensityFigure.objects.get(territory__slug="france", profession__code="general-practitioner", year=2024)
+    france = DensityFigure.objects.get(
+        territory__slug="france", profession__code="general-practitioner", year=2024
+    )
     assert float(france.per_10k) == pytest.approx(8.10)
-    normandie_nurses = DensityFigure.objects.get(territory__slug="normandie", profession__code="nurse", year=2024)
+    normandie_nurses = DensityFigure.objects.get(
+        territory__slug="normandie", profession__code="nurse", year=2024
+    )
     assert float(normandie_nurses.per_10k) == pytest.approx(12.38)
 
 

@@ -37,7 +37,9 @@ def test_moving_a_hub_moves_it_to_the_new_district():
 
 def test_a_territory_set_by_hand_is_kept():
     centre = Territory.objects.get(slug="centre")
-    hub = HubFactory(territory=centre, territory_set_by_hand=True, location=geo.point(lat=48.0846, lng=-1.6593))
+    hub = HubFactory(
+        territory=centre, territory_set_by_hand=True, location=geo.point(lat=48.0846, lng=-1.6593)
+    )
     hub.refresh_from_db()
     assert hub.territory == centre
 

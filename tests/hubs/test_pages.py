@@ -1,0 +1,107 @@
+import pytest
+from django.db import connection
+
+from hubs.models import Hub
+from tests.factories import HubFactory
+
+pytestmark = pytest.mark.django_db
+BLOSNE = "/hubs/centre-de-sante-communautaire-du-blosne/"
+
+
+def test_home_shows_real_counts_services_and_the_districts_most_in_need(client):
+    page = client.get("/").content.decode()
+    assert f"<strong>{Hub.objects.published().count()}</strong>" in page
+    assert "Médiation en santé" in page
+    assert "Le Blosne" in page and "6,1" in page  # French decimal comma
+    assert "Données de démonstration" in page
+
+
+def test_every_page_links_to_the_four_sections(client):
+    page = client.get("/").content.decode()
+    for url in ["/hubs/", "/professionals/", "/districts/", "/programmes/"]:
+        assert f'href="{url}"' in page
+
+
+def test_the_blosne_hub_page_shows_what_the_seed_says(client):
+    page = client.get(BLOSNE).content.decode()
+    assert "1, place du Banat, 35200 Rennes" in page
+    assert 'href="tel:0299419510"' in page
+    assert "08h45–13h00, 14h00–19h00" in page
+    assert "8 mars 2021" in page
+    assert "Tiers payant" in page and "Santé participative" in page
+    assert "Accompagnement et financement des centres de santé par l&#x27;Assurance Maladie" in page
+    assert "France Active Bretagne" in page
+    assert "Fiche de démonstration" in page
+    assert "communiqué de presse du 26 février 2021" in page
+
+
+def test_an_unknown_or_unpublished_hub_is_a_404(client):
+    assert client.get("/hubs/nowhere/").status_code == 404
+    hidden = HubFactory(published=False)
+    assert client.get(f"/hubs/{hidden.slug}/").status_code == 404
+
+
+def test_hub_names_are_escaped_in_pages_and_map_data(client):
+    hub = HubFactory(name='<script>alert("x")</script>')
+    page = client.get(hub.get_absolute_url()).content.decode()
+    assert '<script>alert("x")</script>' not in page
+    assert "&lt;script&gt;" in page
+    home = client.get("/").content.decode()
+    assert '<script>alert("x")</script>' not in home  # json_script escapes < inside the map data
+    assert "\\u003Cscript\\u003E" in home
+
+
+def test_hub_list_searches_without_accents(client):
+    page = client.get("/hubs/", {"q": "pole ressources SANTE lille-sud"}).content.decode()
+    assert "Pôle ressources santé de Lille-Sud" in page
+    assert "Centre de santé communautaire du Blosne" not in page
+
+
+def test_hub_list_filters_by_service_and_territory(client):
+    page = client.get("/hubs/", {"service": "sage-femme", "territory": "rennes"}).content.decode()
+    assert ">Centre de santé communautaire du Blosne</a>" in page
+    assert ">Maison de santé de Vern-sur-Seiche</a>" not in page
+    assert ">Espace santé Olivier Sabouraud</a>" not in page  # in Rennes, but no midwife
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"service": "unknown"},
+        {"territory": "atlantis"},
+        {"kind": "CASTLE"},
+        {"q": "x" * 10_000},
+        {"page": "999999"},
+    ],
+)
+def test_bad_filters_get_a_readable_answer_not_a_500(client, params):
+    response = client.get("/hubs/", params)
+    assert response.status_code in (200, 400)
+    assert "Lieux de santé" in response.content.decode()
+
+
+def test_the_hub_list_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
+    for _ in range(30):
+        HubFactory()
+    with django_assert_max_num_queries(8):
+        client.get("/hubs/")
+    with django_assert_max_num_queries(12):
+        client.get(BLOSNE)
+    with django_assert_max_num_queries(10):
+        client.get("/")
+
+
+def test_healthz_answers_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
+    from django.db import OperationalError
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503

@@ -1,0 +1,103 @@
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core import serializers
+from django.core.management import call_command
+
+from districts.models import DensityFigure, Territory
+from hubs.models import Hub, OpeningHours
+from professionals.models import Membership, Professional
+from programmes.models import Funding, SupportProgramme
+
+pytestmark = pytest.mark.django_db
+MODELS = [Territory, DensityFigure, Hub, OpeningHours, Professional, Membership, SupportProgramme, Funding]
+
+
+def snapshot():
+    return {m.__name__: serializers.serialize("json", m.objects.order_by("pk")) for m in MODELS}
+
+
+def test_loading_the_demo_twice_changes_nothing_the_second_time():
+    call_command("load_demo", verbosity=0)  # the session already loaded it once
+    before = snapshot()
+    call_command("load_demo", verbosity=0)
+    assert snapshot() == before
+
+
+def test_only_if_empty_leaves_an_edited_directory_alone():
+    Hub.objects.filter(slug="espace-sante-olivier-sabouraud").update(phone="02 00 00 00 00")
+    call_command("load_demo", "--only-if-empty", verbosity=0)
+    assert Hub.objects.get(slug="espace-sante-olivier-sabouraud").phone == "02 00 00 00 00"
+
+
+def test_the_demo_has_the_seeds_hubs_and_programmes():
+    assert Hub.objects.count() >= 8
+    assert Hub.objects.filter(kind=Hub.Kind.POLE_RESSOURCES_SANTE, city="Lille").count() == 5
+    psla = SupportProgramme.objects.get(slug="psla-normandie")
+    assert psla.max_amount == 250_000 and psla.total_budget == 15_000_000
+    assert list(psla.funders.values_list("slug", flat=True).order_by("slug")) == [
+        "feader",
+        "region-normandie",
+    ]
+    rennes = SupportProgramme.objects.get(slug="ville-de-rennes-poles-sante")
+    assert set(rennes.support_types.values_list("code", flat=True)) == {
+        "PREMISES",
+        "ENGINEERING",
+        "NETWORKING",
+    }
+    assert rennes.max_amount is None and "pas d'appui financier direct" in rennes.eligibility
+    lille = SupportProgramme.objects.get(slug="ville-de-lille-poles-ressources-sante")
+    assert lille.total_budget == 80_000 and lille.starts_on.year == 2012
+    assert Hub.objects.filter(is_demo=False).count() == 0  # invented values are flagged
+
+
+def run_manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_production_settings_pass_check_deploy_except_the_documented_gdal_warning():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "sante.example.org",
+    }
+    env.pop("SECURE_SSL_REDIRECT", None)
+    result = run_manage("check", "--deploy", env=env)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("?:") or ".W0" in line]
+    assert all("gis.W001" in line for line in warnings), result.stderr
+
+
+def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_embedded_spatialite_path_migrates_loads_and_serves(tmp_path):
+    """What `make run` does, on a fresh SpatiaLite file, whatever database the suite runs on."""
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"spatialite:///{tmp_path / 'fresh.sqlite3'}"}
+    assert run_manage("migrate", "--no-input", "-v", "0", env=env).returncode == 0
+    loaded = run_manage("load_demo", "-v", "1", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "8 hubs" in loaded.stdout
+    served = run_manage(
+        "shell", "-c",
+        "from django.test import Client; r = Client().get('/', HTTP_HOST='127.0.0.1'); "
+        "print(r.status_code, 'Le Blosne' in r.content.decode())",
+        env=env,
+    )  # fmt: skip
+    assert served.stdout.strip().endswith("200 True"), served.stderr
