@@ -39,7 +39,7 @@ $(VENV)/.installed: pyproject.toml
 	done); \
 	[ -n "$$python" ] || { echo "No Python 3.11+ whose sqlite3 can load extensions (install Debian's python3)."; exit 1; }; \
 	[ -x $(PY) ] || $$python -m venv $(VENV); \
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install -q --disable-pip-version-check '.[dev]'
 	@touch $@
 
 install: $(VENV)/.installed
@@ -58,4 +58,5 @@ test: system-test install lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) .ci/with-postgis $(PY) -m pytest
 	@echo "--- the same suite on the embedded SpatiaLite database"
-	$(TEST_ENV) DATABASE_URL=spatialite://:memory: $(PY) -m pytest
+	@# Django tests on SQLite run in memory; the file named here is never written.
+	$(TEST_ENV) DATABASE_URL=spatialite:///$(CURDIR)/var/tests.sqlite3 $(PY) -m pytest

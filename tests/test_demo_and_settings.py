@@ -1,3 +1,4 @@
+import json
 import os
 import secrets
 import subprocess
@@ -25,7 +26,11 @@ def test_loading_the_demo_twice_changes_nothing_the_second_time():
     call_command("load_demo", verbosity=0)  # the session already loaded it once
     before = snapshot()
     call_command("load_demo", verbosity=0)
-    assert snapshot() == before
+    after = snapshot()
+    for name in before:
+        before_rows, after_rows = json.loads(before[name]), json.loads(after[name])
+        changed = [(b, a) for b, a in zip(before_rows, after_rows, strict=True) if a != b]
+        assert not changed, f"{name}: {changed[:1]}"
 
 
 def test_only_if_empty_leaves_an_edited_directory_alone():
@@ -56,6 +61,7 @@ def test_the_demo_has_the_seeds_hubs_and_programmes():
 
 
 def run_manage(*args, env):
+    env = {k: v for k, v in env.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for the browser tests only
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,

@@ -118,11 +118,9 @@ class Command(BaseCommand):
         )  # fmt: skip
         # Lille's outline is the union of its quartiers and associated communes.
         union = None
-        for quartier in lille.children.all():
+        for quartier in lille.children.order_by("pk"):
             union = quartier.boundary if union is None else union.union(quartier.boundary)
-        if union is not None and (
-            lille.boundary is None or not lille.boundary.equals_exact(geo.as_multipolygon(union))
-        ):
+        if union is not None and (lille.boundary is None or not lille.boundary.equals(union)):
             lille.boundary = geo.as_multipolygon(union)
             lille.save(update_fields=["boundary"])
 
