@@ -5,5 +5,7 @@ from districts import views
 app_name = "districts"
 urlpatterns = [
     path("", views.territory_list, name="list"),
+    path("compare/", views.territory_compare, name="compare"),
+    path("map.geojson", views.territory_map_data, name="map_data"),
     path("<slug:slug>/", views.territory_detail, name="detail"),
 ]

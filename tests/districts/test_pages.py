@@ -1,12 +1,25 @@
-import pytest
+import json
 
-from tests.factories import MembershipFactory, ProfessionFactory
+import pytest
+from django.core.cache import cache
+
+from hubs.models import Hub
+from tests.factories import MembershipFactory, ProfessionFactory, ProfessionalFactory
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+
+
+def text(response):
+    return response.content.decode()
+
+
 def test_le_blosne_page_shows_official_figures_with_source_and_year(client):
-    page = client.get("/districts/le-blosne/").content.decode()
+    page = text(client.get("/districts/le-blosne/"))
     assert "6,1" in page and "Ville de Rennes" in page
     assert "5,7" in page and "2016" in page and "ORS Bretagne" in page
     assert "Quartier prioritaire" in page
@@ -15,21 +28,152 @@ def test_le_blosne_page_shows_official_figures_with_source_and_year(client):
 
 
 def test_the_computed_density_counts_active_gps_of_the_territory_hubs(client):
-    page = client.get("/districts/le-blosne/").content.decode()
+    page = text(client.get("/districts/le-blosne/"))
     # 4 demo GPs in the Blosne centre, 18,300 demo inhabitants -> 2.2 per 10,000
-    assert "Calculé à partir de l'annuaire : 2,2 médecins généralistes" in page
+    assert "Médecins généralistes : 2,2 pour 10 000 habitants (4 en activité" in page
 
 
-def test_a_new_gp_changes_the_computed_density(client):
-    from hubs.models import Hub
-
+def test_a_new_gp_changes_the_computed_density_and_an_inactive_one_does_not(client):
     blosne_hub = Hub.objects.get(slug="centre-de-sante-communautaire-du-blosne")
     MembershipFactory.create_batch(2, hub=blosne_hub, professional__profession=ProfessionFactory())
-    page = client.get("/districts/le-blosne/").content.decode()
-    assert "3,3 médecins généralistes" in page  # 6 / 18,300 * 10,000
+    MembershipFactory(hub=blosne_hub, professional=ProfessionalFactory(active=False))
+    page = text(client.get("/districts/le-blosne/"))
+    assert "Médecins généralistes : 3,3 pour 10 000 habitants (6 en activité" in page  # 6 / 18,300
 
 
-def test_district_list_and_unknown_slug(client):
-    page = client.get("/districts/").content.decode()
-    assert "Villejean - Beauregard" in page and "Lille-Sud" in page and "222" in page
+def test_bars_compare_the_district_with_each_parent(client):
+    page = text(client.get("/districts/le-blosne/"))
+    rows = page.split('class="bar-row"')[1:]
+    names = [row.split("<span>")[1].split("<")[0].strip() for row in rows]
+    assert names == [
+        "Le Blosne",
+        "Le Blosne — calculé à partir de l'annuaire",
+        "Rennes",
+        "Ille-et-Vilaine",
+        "Bretagne",
+        "France",
+    ]
+    assert "<strong>13,4</strong>" in page  # Rennes, Ville de Rennes
+    assert "<strong>8,9</strong>" in page  # Ille-et-Vilaine, Assurance Maladie 2024
+
+
+def test_the_gap_to_the_city_and_national_averages(client):
+    page = text(client.get("/districts/le-blosne/"))
+    # Same source on both sides (Ville de Rennes): (13.4 - 6.1) * 18,300 / 10,000 and (10.9 - 6.1) * 1.83
+    assert "Il manque environ 13,4 médecins généralistes pour atteindre la densité de Rennes" in page
+    assert "Il manque environ 8,8 médecins généralistes pour atteindre la densité de France" in page
+
+
+def test_retirement_outlook_is_aggregated_and_needs_three_gps(client):
+    page = text(client.get("/districts/le-blosne/"))
+    assert "Sur 4 médecins généralistes" in page and "1 prévoient de partir" in page
+    assert "passerait de 2,2 à 1,6" in page
+    villejean = text(client.get("/districts/villejean-beauregard/"))
+    assert "Départs en retraite" not in villejean  # no GP in the Villejean demo hubs
+
+
+def test_district_list_groups_by_city_with_figures_and_sorts(client):
+    page = text(client.get("/districts/"))
+    assert "<h2>Rennes</h2>" in page and "<h2>Lille</h2>" in page and "<h2>Ille-et-Vilaine</h2>" in page
+    rennes = page.split("<h2>Rennes</h2>")[1].split("</section>")[0]
+    assert rennes.index("Bourg l&#x27;Evesque") < rennes.index("Le Blosne") < rennes.index("Villejean")
+    by_density = (
+        text(client.get("/districts/", {"sort": "official"}))
+        .split("<h2>Rennes</h2>")[1]
+        .split("</section>")[0]
+    )
+    assert by_density.index("Le Blosne") < by_density.index("Villejean")
+    by_density_desc = text(client.get("/districts/", {"sort": "-official"})).split("<h2>Rennes</h2>")[1]
+    assert by_density_desc.index("Villejean") < by_density_desc.index("Le Blosne")
+
+
+def test_an_unknown_sort_is_a_400_with_a_message(client):
+    response = client.get("/districts/", {"sort": "<script>"})
+    assert response.status_code == 400
+    assert "Ce tri n'existe pas" in text(response) and "<script>" not in text(response)
+
+
+def test_compare_le_blosne_and_villejean_against_rennes_and_france(client):
+    response = client.get("/districts/compare/", {"territory": ["le-blosne", "villejean-beauregard"]})
+    assert response.status_code == 200
+    header = text(response).split("<thead>")[1].split("</thead>")[0]
+    order = [
+        name
+        for name in ["Le Blosne", "Villejean - Beauregard", "Rennes", "Ille-et-Vilaine", "Bretagne", "France"]
+    ]
+    positions = [header.index(f">{name}</a>") for name in order]
+    assert positions == sorted(positions)
+    gp_row = text(response).split('class="gp-official"')[1].split("</tr>")[0]
+    cells = gp_row.split("<td>")[1:]
+    assert "6,1" in cells[0] and "9,9" in cells[1] and "13,4" in cells[2] and "10,9" in cells[5]
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({}, "Choisissez de 2 à 4 territoires"),
+        ({"territory": ["le-blosne"]}, "vous en avez choisi 1"),
+        ({"territory": ["le-blosne", "fives", "wazemmes", "lille-sud", "centre"]}, "vous en avez choisi 5"),
+        ({"territory": ["le-blosne", "atlantis"]}, "« atlantis » n&#x27;est pas un territoire connu"),
+        ({"territory": ["le-blosne", "<b>x</b>"]}, "« &lt;b&gt;x&lt;/b&gt; » n&#x27;est pas"),
+    ],
+)
+def test_compare_explains_bad_selections(client, params, message):
+    response = client.get("/districts/compare/", params)
+    assert response.status_code == (200 if not params else 400)
+    assert message in text(response)
+
+
+def test_empty_picker_values_are_ignored(client):
+    response = client.get("/districts/compare/", {"territory": ["le-blosne", "", "fives", ""]})
+    assert response.status_code == 200
+
+
+def test_district_geojson_has_simplified_outlines_with_densities(client):
+    response = client.get("/districts/map.geojson")
+    assert response["Content-Type"] == "application/geo+json"
+    assert len(response.content) <= 300_000
+    data = json.loads(response.content)
+    features = {f["properties"]["slug"]: f for f in data["features"]}
+    assert len(features) == 25  # 12 + 12 quartiers and Vern-sur-Seiche
+    blosne = features["le-blosne"]["properties"]
+    assert blosne["gp_official"] == 6.1 and blosne["gp_computed"] == 2.2 and blosne["priority_area"] is True
+    assert features["le-blosne"]["geometry"]["type"] == "MultiPolygon"
+
+
+def test_the_district_geojson_is_cached_and_refreshed_when_a_figure_changes(
+    client, django_assert_max_num_queries
+):
+    from districts.models import DensityFigure
+
+    client.get("/districts/map.geojson")
+    with django_assert_max_num_queries(0):
+        client.get("/districts/map.geojson")
+    figure = DensityFigure.objects.get(territory__slug="le-blosne", year=None)
+    figure.per_10k = 6.5
+    figure.save()
+    data = json.loads(client.get("/districts/map.geojson").content)
+    assert (
+        next(f for f in data["features"] if f["properties"]["slug"] == "le-blosne")["properties"][
+            "gp_official"
+        ]
+        == 6.5
+    )
+
+
+def test_district_pages_answer_404_for_unknown_slugs(client):
     assert client.get("/districts/atlantis/").status_code == 404
+
+
+def test_query_counts_do_not_grow_with_territories(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        client.get("/districts/")
+    with django_assert_max_num_queries(14):
+        client.get("/districts/rennes/")
+    with django_assert_max_num_queries(10):
+        client.get(
+            "/districts/compare/",
+            {"territory": ["le-blosne", "villejean-beauregard", "fives", "vern-sur-seiche"]},
+        )
+    with django_assert_max_num_queries(8):
+        client.get("/districts/map.geojson")

@@ -1,0 +1,57 @@
+// District outlines coloured by GP density. The table on the page carries the same figures as text.
+(function () {
+  "use strict";
+
+  function colourFor(value, classes, noData) {
+    if (value === null || value === undefined) return noData;
+    for (var i = 0; i < classes.length; i++) {
+      var low = classes[i][0], high = classes[i][1];
+      if ((low === null || value >= low) && (high === null || value < high)) return classes[i][2];
+    }
+    return noData;
+  }
+
+  function label(properties) {
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = properties.name;
+    box.appendChild(title);
+    var figure = document.createElement("div");
+    figure.textContent = properties.gp_official === null
+      ? "—"
+      : String(properties.gp_official).replace(".", ",") + " / 10 000 (" + properties.gp_official_source + ")";
+    box.appendChild(figure);
+    return box;
+  }
+
+  function init() {
+    var element = document.getElementById("districts-map");
+    if (!element || !window.L) return;
+    var classes = JSON.parse(document.getElementById("density-classes").textContent);
+    var map = L.map(element, { scrollWheelZoom: false });
+    fetch(element.dataset.source, { headers: { Accept: "application/geo+json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        var layer = L.geoJSON(data, {
+          style: function (feature) {
+            return {
+              color: "#222", weight: feature.properties.priority_area ? 2.5 : 1,
+              fillColor: colourFor(feature.properties.gp_official, classes, element.dataset.noData),
+              fillOpacity: 0.75,
+            };
+          },
+          onEachFeature: function (feature, featureLayer) {
+            featureLayer.bindTooltip(label(feature.properties), { sticky: true });
+            featureLayer.on("click", function () { window.location.href = feature.properties.url; });
+          },
+        }).addTo(map);
+        element.dataset.districts = String(layer.getLayers().length);
+        var first = data.features.length ? data.features[0].properties.parent : null;
+        var group = L.featureGroup(layer.getLayers().filter(function (l) { return l.feature.properties.parent === first; }));
+        map.fitBounds((group.getLayers().length ? group : layer).getBounds());
+      });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
