@@ -1,0 +1,51 @@
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.e2e
+
+
+def serious_violations(page):
+    results = Axe().run(page)
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_compare_le_blosne_and_villejean_reads_the_four_figures(page, demo_server):
+    page.goto(demo_server.url + "/districts/compare/?territory=le-blosne&territory=villejean-beauregard")
+    row = page.locator("tr.gp-official td")
+    cells = [row.nth(i).inner_text() for i in range(row.count())]
+    headers = page.locator("table.compare thead th").all_inner_texts()
+    by_name = {h.split("\n")[0]: c for h, c in zip(headers, cells, strict=True)}
+    # Every figure is shown with its source; the four of the Ville de Rennes page among them.
+    assert "6,1 (Ville de Rennes" in by_name["Le Blosne"]
+    assert "5,7 (Insee BPE 2016" in by_name["Le Blosne"]  # the other source, also shown
+    assert "9,9 (Ville de Rennes" in by_name["Villejean - Beauregard"]
+    assert "13,4 (Ville de Rennes" in by_name["Rennes"]
+    assert "10,9 (Ville de Rennes" in by_name["France"]
+    assert page.console_errors == []
+
+
+def test_the_choropleth_colours_every_district_and_opens_one_on_click(page, demo_server):
+    page.goto(demo_server.url + "/districts/")
+    page.wait_for_function("document.getElementById('districts-map').dataset.districts === '25'")
+    page.locator("#districts-map path.leaflet-interactive").first.click()
+    page.wait_for_url("**/districts/*/")
+    assert page.locator("h1").inner_text()
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/districts/",
+        "/districts/le-blosne/",
+        "/districts/compare/?territory=le-blosne&territory=villejean-beauregard",
+    ],
+)
+def test_district_pages_have_no_serious_accessibility_violations(page, demo_server, path):
+    page.goto(demo_server.url + path)
+    page.wait_for_load_state("networkidle")
+    assert serious_violations(page) == []
