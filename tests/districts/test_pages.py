@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from hubs.models import Hub
-from tests.factories import MembershipFactory, ProfessionFactory, ProfessionalFactory
+from tests.factories import MembershipFactory, ProfessionalFactory, ProfessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,10 +97,7 @@ def test_compare_le_blosne_and_villejean_against_rennes_and_france(client):
     response = client.get("/districts/compare/", {"territory": ["le-blosne", "villejean-beauregard"]})
     assert response.status_code == 200
     header = text(response).split("<thead>")[1].split("</thead>")[0]
-    order = [
-        name
-        for name in ["Le Blosne", "Villejean - Beauregard", "Rennes", "Ille-et-Vilaine", "Bretagne", "France"]
-    ]
+    order = ["Le Blosne", "Villejean - Beauregard", "Rennes", "Ille-et-Vilaine", "Bretagne", "France"]
     positions = [header.index(f">{name}</a>") for name in order]
     assert positions == sorted(positions)
     gp_row = text(response).split('class="gp-official"')[1].split("</tr>")[0]
