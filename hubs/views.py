@@ -24,14 +24,24 @@ def home(request):
         "services": Service.objects.filter(hubs__published=True)
         .distinct()
         .order_by("category", "name", "pk"),
-        "most_in_need": DensityFigure.objects.filter(
-            territory__level=Territory.Level.DISTRICT, profession__counts_as_gp=True
-        )
-        .select_related("territory__parent", "profession")
-        .order_by("per_10k", "territory__name", "pk")[:4],
+        "most_in_need": most_in_need(),
         "map_data": hubs_geojson(hubs.for_listing()),
     }
     return render(request, "home.html", context)
+
+
+def most_in_need(limit: int = 4) -> list[DensityFigure]:
+    """The districts with the lowest official GP density, one line each (their lowest figure)."""
+    figures = (
+        DensityFigure.objects.filter(territory__level=Territory.Level.DISTRICT, profession__counts_as_gp=True)
+        .select_related("territory__parent", "profession")
+        .defer("territory__boundary", "territory__parent__boundary")
+        .order_by("per_10k", "territory__name", "pk")[:50]
+    )
+    lowest = {}
+    for figure in figures:
+        lowest.setdefault(figure.territory_id, figure)
+    return list(lowest.values())[:limit]
 
 
 def hub_list(request):

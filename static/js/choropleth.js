@@ -46,9 +46,24 @@
           },
         }).addTo(map);
         element.dataset.districts = String(layer.getLayers().length);
-        var first = data.features.length ? data.features[0].properties.parent : null;
-        var group = L.featureGroup(layer.getLayers().filter(function (l) { return l.feature.properties.parent === first; }));
-        map.fitBounds((group.getLayers().length ? group : layer).getBounds());
+        // Cities are far apart: one button per city, starting on the one with the most official figures.
+        var groups = {};
+        layer.getLayers().forEach(function (l) {
+          var name = l.feature.properties.parent;
+          groups[name] = groups[name] || { layers: [], figures: 0 };
+          groups[name].layers.push(l);
+          if (l.feature.properties.gp_official !== null) groups[name].figures += 1;
+        });
+        var names = Object.keys(groups).sort(function (a, b) { return groups[b].figures - groups[a].figures || a.localeCompare(b); });
+        var buttons = document.getElementById("districts-map-cities");
+        names.forEach(function (name) {
+          var button = document.createElement("button");
+          button.type = "button";
+          button.textContent = name;
+          button.addEventListener("click", function () { map.fitBounds(L.featureGroup(groups[name].layers).getBounds()); });
+          buttons.appendChild(button);
+        });
+        if (names.length) map.fitBounds(L.featureGroup(groups[names[0]].layers).getBounds());
       });
   }
 

@@ -66,7 +66,7 @@ def test_the_gap_to_the_city_and_national_averages(client):
 
 def test_retirement_outlook_is_aggregated_and_needs_three_gps(client):
     page = text(client.get("/districts/le-blosne/"))
-    assert "Sur 4 médecins généralistes" in page and "1 prévoient de partir" in page
+    assert "Sur 4 médecins généralistes" in page and "1 prévoit de partir" in page
     assert "passerait de 2,2 à 1,6" in page
     villejean = text(client.get("/districts/villejean-beauregard/"))
     assert "Départs en retraite" not in villejean  # no GP in the Villejean demo hubs
