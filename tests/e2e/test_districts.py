@@ -31,7 +31,7 @@ def test_compare_le_blosne_and_villejean_reads_the_four_figures(page, demo_serve
 def test_the_choropleth_colours_every_district_and_opens_one_on_click(page, demo_server):
     page.goto(demo_server.url + "/districts/")
     page.wait_for_function("document.getElementById('districts-map').dataset.districts === '25'")
-    page.locator("#districts-map path.leaflet-interactive").first.click()
+    page.locator("#districts-map path.leaflet-interactive >> visible=true").first.click()
     page.wait_for_url("**/districts/*/")
     assert page.locator("h1").inner_text()
     assert page.console_errors == []

@@ -12,7 +12,7 @@ def test_home_shows_real_counts_services_and_the_districts_most_in_need(client):
     page = client.get("/").content.decode()
     assert f"<strong>{Hub.objects.published().count()}</strong>" in page
     assert "Médiation en santé" in page
-    assert "Le Blosne" in page and "6,1" in page  # French decimal comma
+    assert "Le Blosne" in page and "5,7" in page  # its lowest official figure, French decimal comma
     assert "Données de démonstration" in page
 
 
