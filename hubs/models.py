@@ -1,9 +1,13 @@
 import datetime
+import math
 from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Polygon
+from django.contrib.gis.measure import D
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,11 +17,30 @@ from config.text import normalise
 from professionals.models import Availability, Weekday
 
 PARIS = ZoneInfo("Europe/Paris")
+KM_PER_DEGREE_LAT = 111.32
 
 
 @cache
 def french_holidays(year: int) -> holidays.HolidayBase:
     return holidays.France(years=year)
+
+
+def bbox_around(point, km: float) -> Polygon:
+    """A box that holds the circle: the spatial index narrows to it before exact distances."""
+    dlat = km / KM_PER_DEGREE_LAT
+    dlng = km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(point.y)), 0.01))
+    return Polygon.from_bbox((point.x - dlng, point.y - dlat, point.x + dlng, point.y + dlat))
+
+
+def open_at_filter(moment: datetime.datetime) -> Q | None:
+    """Q for hubs open at that moment, or None on a French public holiday (every hub is closed)."""
+    local = timezone.localtime(moment, PARIS)
+    day, now = local.date(), local.time()
+    if day in french_holidays(day.year):
+        return None
+    return Q(
+        opening_hours__weekday=day.weekday(), opening_hours__opens__lte=now, opening_hours__closes__gt=now
+    ) & ~Q(closures__starts_on__lte=day, closures__ends_on__gte=day)
 
 
 class Service(models.Model):
@@ -59,17 +82,40 @@ class HubQuerySet(models.QuerySet):
     def by_name(self):
         return self.order_by("name", "pk")
 
+    def near(self, point, *, km: float):
+        """Within km of the point, with .distance; a bounding box first so the spatial index does the work."""
+        return (
+            self.filter(location__within=bbox_around(point, km))
+            .filter(location__distance_lte=(point, D(km=km)))
+            .annotate(distance=Distance("location", point))
+        )
+
+    def open_at(self, moment: datetime.datetime):
+        condition = open_at_filter(moment)
+        return self.none() if condition is None else self.filter(condition).distinct()
+
     def for_listing(self):
-        return self.select_related("territory").prefetch_related("services")
+        return (
+            self.select_related("territory")
+            .defer("territory__boundary")
+            .prefetch_related("services", "opening_hours", "closures")
+        )
 
     def for_page(self):
-        return self.select_related("territory__parent").prefetch_related(
-            "services",
-            "opening_hours",
-            "closures",
-            "supporters",
-            "memberships__professional__profession",
-            "fundings__programme",
+        from professionals.models import Membership
+        from programmes.models import Funding
+
+        return (
+            self.select_related("territory__parent")
+            .defer("territory__boundary", "territory__parent__boundary")
+            .prefetch_related(
+                "services",
+                "opening_hours",
+                "closures",
+                "supporters",
+                models.Prefetch("memberships", Membership.objects.select_related("professional__profession")),
+                models.Prefetch("fundings", Funding.objects.select_related("programme")),
+            )
         )
 
 

@@ -5,5 +5,7 @@ from hubs import views
 app_name = "hubs"
 urlpatterns = [
     path("", views.hub_list, name="list"),
+    path("compare/", views.hub_compare, name="compare"),
+    path("map.geojson", views.hub_map_data, name="map_data"),
     path("<slug:slug>/", views.hub_detail, name="detail"),
 ]

@@ -1,12 +1,17 @@
+from django.conf import settings
+from django.contrib.gis.db.models.functions import Distance
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from districts.models import DensityFigure, Territory
-from hubs.filters import HubFilter
-from hubs.map_data import hubs_geojson
+from hubs.filters import MAX_RADIUS_KM, HubFilter
+from hubs.forms import CompareHubsForm
+from hubs.map_data import feature, hubs_geojson
 from hubs.models import Hub, Service
 from professionals.models import Professional
 from programmes.models import SupportProgramme
@@ -46,38 +51,153 @@ def most_in_need(limit: int = 4) -> list[DensityFigure]:
 
 def hub_list(request):
     hub_filter = HubFilter(request.GET, queryset=Hub.objects.published().for_listing())
-    hubs = hub_filter.qs.order_by("name", "pk") if hub_filter.is_valid() else Hub.objects.none()
-    page = Paginator(hubs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "hubs/hub_list.html",
-        {"filter": hub_filter, "page": page, "map_data": hubs_geojson(page.object_list)},
-        status=200 if hub_filter.is_valid() else 400,
+    if not hub_filter.is_valid():
+        context = {"filter": hub_filter, "page": None, "map_data": hubs_geojson([]), "search": None}
+        return render(request, "hubs/hub_list.html", context, status=400)
+    page = Paginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for hub in page.object_list:
+        hub.open_now = hub.is_open_at(now)
+    point = hub_filter.point
+    context = {
+        "filter": hub_filter,
+        "page": page,
+        "map_data": hubs_geojson(page.object_list),
+        "search": {
+            "point": {"lat": point.y, "lng": point.x} if point else None,
+            "radius_km": hub_filter.radius_km,
+            "geojson": reverse("hubs:map_data"),
+            "districts": reverse("districts:map_data"),
+            "tiles": settings.MAP_TILES_URL,
+            "attribution": settings.MAP_TILES_ATTRIBUTION,
+        },
+        "wider_radius": min(hub_filter.radius_km * 2.5, MAX_RADIUS_KM) if point else None,
+    }
+    return render(request, "hubs/hub_list.html", context)
+
+
+def hub_map_data(request):
+    hub_filter = HubFilter(request.GET, queryset=Hub.objects.published())
+    if not hub_filter.is_valid():
+        return JsonResponse({"errors": hub_filter.errors.get_json_data()}, status=400)
+    hubs = hub_filter.qs.only("pk", "name", "slug", "kind", "location")
+    open_ids = set(hub_filter.qs.open_at(timezone.now()).values_list("pk", flat=True))
+    url = reverse("hubs:detail", args=["-slug-"])
+    kinds = dict(Hub.Kind.choices)
+    features = [
+        feature(
+            hub.location, hub.name, str(kinds[hub.kind]), url.replace("-slug-", hub.slug), hub.pk in open_ids
+        )
+        for hub in hubs
+        if hub.location is not None
+    ]
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features}, content_type="application/geo+json"
     )
 
 
 def hub_detail(request, slug):
     hub = get_object_or_404(Hub.objects.published().for_page(), slug=slug)
     territory = hub.territory
+    memberships = sorted(
+        (m for m in hub.memberships.all() if m.professional.active),
+        key=lambda m: (m.professional.profession.name, m.professional.display_name),
+    )
+    services = sorted(hub.services.all(), key=lambda s: s.name)
     context = {
         "hub": hub,
         "open_now": hub.is_open_at(),
-        "memberships": sorted(
-            hub.memberships.all(), key=lambda m: (m.professional.profession.name, m.professional.display_name)
-        ),
+        "services_by_category": [
+            (label, [s for s in services if s.category == value])
+            for value, label in Service.Category.choices
+            if any(s.category == value for s in services)
+        ],
+        "memberships": memberships,
         "fundings": sorted(hub.fundings.all(), key=lambda f: (-(f.year or 0), f.programme.name)),
         "densities": [],
         "map_data": hubs_geojson([hub]),
+        "jsonld": hub_jsonld(hub, request),
     }
     if territory is not None:
         context["densities"] = (
             DensityFigure.objects.filter(
                 territory__in=Territory.objects.enclosing(territory), profession__counts_as_gp=True
             )
+            .filter(territory__level__in=[Territory.Level.DISTRICT, Territory.Level.CITY])
             .select_related("territory", "profession")
-            .order_by("territory__level", "-year", "pk")
+            .defer("territory__boundary")
+            .order_by("-territory__level", "-year", "pk")
         )
     return render(request, "hubs/hub_detail.html", context)
+
+
+def hub_jsonld(hub, request) -> dict:
+    """schema.org MedicalClinic, so search engines and assistants read hours and new-patient status."""
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalClinic",
+        "name": hub.name,
+        "url": request.build_absolute_uri(hub.get_absolute_url()),
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": hub.street,
+            "postalCode": hub.postcode,
+            "addressLocality": hub.city,
+            "addressCountry": "FR",
+        },
+        "openingHoursSpecification": [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": f"https://schema.org/{days[h.weekday]}",
+                "opens": h.opens.strftime("%H:%M"),
+                "closes": h.closes.strftime("%H:%M"),
+            }
+            for h in sorted(hub.opening_hours.all(), key=lambda h: (h.weekday, h.opens))
+        ],
+    }
+    if hub.accepting_new_patients != "UNKNOWN":
+        data["isAcceptingNewPatients"] = hub.accepting_new_patients == "YES"
+    if hub.phone:
+        data["telephone"] = hub.phone
+    if hub.location is not None:
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": hub.location.y, "longitude": hub.location.x}
+    if hub.description:
+        data["description"] = hub.description
+    return data
+
+
+def hub_compare(request):
+    form = CompareHubsForm.from_query(request.GET)
+    if not form.is_valid():
+        return render(request, "hubs/hub_compare.html", {"form": form}, status=400)
+    slugs = form.cleaned_data["hub"]
+    queryset = Hub.objects.published().for_page()
+    point = form.point()
+    if point is not None:
+        queryset = queryset.annotate(distance=Distance("location", point))
+    hubs = sorted(queryset.filter(slug__in=slugs), key=lambda h: slugs.index(h.slug))
+    now = timezone.now()
+    services = sorted({s for hub in hubs for s in hub.services.all()}, key=lambda s: (s.category, s.name))
+    professions = sorted(
+        {m.professional.profession for hub in hubs for m in hub.memberships.all() if m.professional.active},
+        key=lambda p: p.name,
+    )
+    for hub in hubs:
+        hub.open_now = hub.is_open_at(now)
+        hub.service_set = set(hub.services.all())
+        hub.head_counts = [
+            sum(1 for m in hub.memberships.all() if m.professional.active and m.professional.profession == p)
+            for p in professions
+        ]
+    context = {
+        "form": form,
+        "hubs": hubs,
+        "service_rows": [(s, [s in hub.service_set for hub in hubs]) for s in services],
+        "profession_rows": [(p, [hub.head_counts[i] for hub in hubs]) for i, p in enumerate(professions)],
+        "point": point,
+    }
+    return render(request, "hubs/hub_compare.html", context)
 
 
 @never_cache

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config.text import normalise
+
 RPPS_PATTERN = r"^[0-9]{11}$"
 WEEKDAYS_PATTERN = r"^[0-6]*$"
 
@@ -95,6 +97,7 @@ class Professional(models.Model):
         help_text=_("Jamais affiché pour une personne : seulement agrégé par territoire."),
     )
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+    search_text = models.TextField(editable=False, blank=True)
 
     objects = ProfessionalQuerySet.as_manager()
 
@@ -114,6 +117,8 @@ class Professional(models.Model):
     def save(self, *args, **kwargs):
         # An empty RPPS must be NULL, or the unique constraint would allow only one.
         self.rpps = self.rpps or None
+        profession = self.profession
+        self.search_text = normalise(f"{self.display_name} {profession.name} {profession.synonyms}")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

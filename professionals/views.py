@@ -1,21 +1,37 @@
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from professionals.models import Professional
+from professionals.filters import ProfessionalFilter
+from professionals.models import Membership, Professional
 
 PAGE_SIZE = 30
 
 
 def professional_list(request):
-    professionals = Professional.objects.active().select_related("profession").by_name()
-    page = Paginator(professionals, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "professionals/professional_list.html", {"page": page})
+    published = Membership.objects.filter(hub__published=True).select_related("hub").defer("hub__location")
+    queryset = (
+        Professional.objects.active()
+        .select_related("profession")
+        .prefetch_related(Prefetch("memberships", queryset=published, to_attr="published_memberships"))
+    )
+    professional_filter = ProfessionalFilter(request.GET, queryset=queryset)
+    if not professional_filter.is_valid():
+        return render(
+            request,
+            "professionals/professional_list.html",
+            {"filter": professional_filter, "page": None},
+            status=400,
+        )
+    page = Paginator(professional_filter.qs.by_name(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "professionals/professional_list.html", {"filter": professional_filter, "page": page}
+    )
 
 
 def professional_detail(request, pk):
     professional = get_object_or_404(
-        Professional.objects.active().select_related("profession").prefetch_related("memberships__hub"),
-        pk=pk,
+        Professional.objects.active().select_related("profession").prefetch_related("memberships__hub"), pk=pk
     )
     memberships = [m for m in professional.memberships.all() if m.hub.published]
     return render(

@@ -165,7 +165,7 @@ def test_district_pages_answer_404_for_unknown_slugs(client):
 def test_query_counts_do_not_grow_with_territories(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         client.get("/districts/")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         client.get("/districts/rennes/")
     with django_assert_max_num_queries(10):
         client.get(

@@ -1,0 +1,40 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from config import geo
+from hubs.models import Hub
+
+
+class CompareHubsForm(forms.Form):
+    MIN, MAX = 2, 3
+
+    hub = forms.Field(label=_("Lieux à comparer"), required=False, widget=forms.MultipleHiddenInput)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+
+    def clean_hub(self):
+        slugs = list(dict.fromkeys(self.data.getlist("hub")))  # repeated slugs count once
+        if not self.MIN <= len(slugs) <= self.MAX:
+            raise forms.ValidationError(
+                _("Choisissez 2 ou 3 lieux à comparer (vous en avez choisi %(count)d)."),
+                params={"count": len(slugs)},
+            )
+        known = set(Hub.objects.published().filter(slug__in=slugs).values_list("slug", flat=True))
+        unknown = [slug for slug in slugs if slug not in known]
+        if unknown:
+            raise forms.ValidationError(
+                _("Lieu inconnu : %(slugs)s."), params={"slugs": ", ".join(s[:60] for s in unknown)}
+            )
+        return slugs
+
+    def point(self):
+        data = self.cleaned_data
+        if data.get("lat") is None or data.get("lng") is None:
+            return None
+        return geo.point(lat=data["lat"], lng=data["lng"])
+
+    @classmethod
+    def from_query(cls, query):
+        data = query.copy()
+        data.setlist("hub", [slug for slug in query.getlist("hub") if slug][:10])
+        return cls(data)
