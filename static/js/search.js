@@ -35,7 +35,7 @@
     var form = document.getElementById("search-form");
     if (!element || !window.L || !form) return;
     var config = JSON.parse(document.getElementById("search-config").textContent);
-    var map = L.map(element, { scrollWheelZoom: false }).setView([48.11, -1.68], 12);
+    var map = L.map(element, { scrollWheelZoom: false, maxZoom: 18 }).setView([48.11, -1.68], 12);
     if (config.tiles) L.tileLayer(config.tiles, { attribution: config.attribution }).addTo(map);
     element.dataset.markers = "loading";
 

@@ -1,16 +1,8 @@
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.axe import serious_violations
 
 pytestmark = pytest.mark.e2e
-
-
-def serious_violations(page):
-    results = Axe().run(page)
-    return [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_compare_le_blosne_and_villejean_reads_the_four_figures(page, demo_server):

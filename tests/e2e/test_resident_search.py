@@ -1,0 +1,83 @@
+import re
+
+import pytest
+
+from tests.e2e.axe import serious_violations
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_resident_finds_a_kine_near_villejean_sorted_by_distance(page, demo_server):
+    page.goto(demo_server.url + "/hubs/")
+    page.get_by_role("searchbox", name="Recherche").fill("kiné")
+    page.get_by_label("Autour de").select_option("villejean-beauregard")
+    page.get_by_label("Rayon (km)").fill("15")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    page.wait_for_url(re.compile(r"q=kin"))
+    cards = page.locator("ul.cards > li h3")
+    assert cards.first.inner_text() == "Espace santé Olivier Sabouraud"
+    distances = page.locator("ul.cards > li strong").all_inner_texts()
+    assert all(text.startswith("à ") for text in distances) and len(distances) == cards.count() == 2
+    assert "Maison de santé de Vern-sur-Seiche" in cards.all_inner_texts()[1]
+    page.wait_for_function("document.getElementById('search-map').dataset.markers === '2'")
+    assert page.locator("#search-map path.leaflet-interactive").count() >= 2  # markers and the radius circle
+    assert page.console_errors == []
+
+
+def test_a_resident_opens_a_hub_and_reads_its_hours_and_state(page, demo_server):
+    page.goto(demo_server.url + "/hubs/?q=blosne")
+    page.get_by_role("link", name="Centre de santé communautaire du Blosne").click()
+    assert page.get_by_role("row", name="Mardi").inner_text().endswith("08h45–13h00, 14h00–19h00")
+    state = page.locator(".badge-open, .badge-closed").first.inner_text()
+    assert state in ("Ouvert en ce moment", "Fermé en ce moment")
+    assert page.console_errors == []
+
+
+def test_a_resident_compares_two_hubs_from_the_results(page, demo_server):
+    page.goto(demo_server.url + "/hubs/?service=sage-femme")
+    page.get_by_label("Comparer").first.check()
+    page.get_by_label("Comparer").nth(1).check()
+    page.get_by_role("button", name="Comparer les lieux cochés").click()
+    assert page.locator("caption").inner_text() == "2 lieux côte à côte"
+    assert page.locator("table.compare thead th").count() == 2
+    assert page.console_errors == []
+
+
+def test_the_search_form_works_with_the_keyboard_alone(page, demo_server):
+    page.goto(demo_server.url + "/hubs/")
+    page.keyboard.press("Tab")  # skip link
+    focused = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.name || document.activeElement.id"))
+        if focused[-1] == "q":
+            break
+    assert focused[-1] == "q"
+    page.keyboard.type("sage femme")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=sage"))
+    assert "Centre de santé communautaire du Blosne" in page.locator("ul.cards").inner_text()
+    # Focus leaves the map too: tabbing from the map reaches the results.
+    page.focus("#search-map")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('ul.cards')"):
+            break
+    assert page.evaluate("!!document.activeElement.closest('ul.cards')")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/hubs/",
+        "/hubs/?around=villejean-beauregard&radius_km=10",
+        "/hubs/centre-de-sante-communautaire-du-blosne/",
+        "/hubs/compare/?hub=centre-de-sante-communautaire-du-blosne&hub=espace-sante-olivier-sabouraud",
+        "/professionals/",
+    ],
+)
+def test_resident_pages_have_no_serious_accessibility_violations(page, demo_server, path):
+    page.goto(demo_server.url + path)
+    page.wait_for_load_state("networkidle")
+    assert serious_violations(page) == []
