@@ -1,6 +1,6 @@
 import datetime
-import re
 import json
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
