@@ -9,12 +9,13 @@ TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15-postgis-3 chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 TEST_ENV := SECURE_SSL_REDIRECT=0 SECRET_KEY=tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 
-.PHONY: help run test lint system-run system-test install
+.PHONY: help run test lint bench system-run system-test install
 
 help:
 	@echo "make run   install what is missing, migrate, load the demo data, serve on http://127.0.0.1:8000"
 	@echo "make test  install, then lint + migrations check + the suite on PostGIS and on SpatiaLite"
 	@echo "make lint  ruff check and ruff format --check"
+	@echo "make bench 10,000 synthetic hubs on a throwaway PostGIS: server time per page, as a table"
 
 # apt-get only for the Debian packages that are missing, so a second run costs a dpkg query.
 define apt_install
@@ -60,3 +61,7 @@ test: system-test install lint
 	@echo "--- the same suite on the embedded SpatiaLite database"
 	@# Django tests on SQLite run in memory; the file named here is never written.
 	$(TEST_ENV) DATABASE_URL=spatialite:///$(CURDIR)/var/tests.sqlite3 $(PY) -m pytest
+
+bench: system-test install
+	$(TEST_ENV) ALLOWED_HOSTS=127.0.0.1,testserver .ci/with-postgis bash -c \
+	  '$(PY) manage.py collectstatic --no-input -v 0 && $(PY) manage.py migrate --no-input -v 0 && $(PY) manage.py bench'

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.hub_list, name="list"),
     path("compare/", views.hub_compare, name="compare"),
     path("map.geojson", views.hub_map_data, name="map_data"),
+    path("id/<int:pk>/", views.hub_by_id, name="by_id"),
     path("<slug:slug>/", views.hub_detail, name="detail"),
 ]

@@ -10,14 +10,18 @@
     return element;
   }
 
-  function popupFor(properties, labels) {
+  // Two shapes of data: embedded features with a label and url each, or the compact
+  // /hubs/map.geojson with kind codes and one link pattern for the collection.
+  function popupFor(feature, data) {
+    var properties = feature.properties;
     var box = document.createElement("div");
     box.appendChild(line("strong", properties.name));
-    if (properties.kind) box.appendChild(line("div", properties.kind));
-    if (properties.address) box.appendChild(line("div", properties.address, "popup-address"));
-    if (properties.url) {
-      var link = line("a", labels.more || properties.name);
-      link.href = properties.url;
+    var kind = data.kinds ? data.kinds[properties.kind] : properties.kind;
+    if (kind) box.appendChild(line("div", kind));
+    var url = properties.url || (data.url && data.url.replace("{id}", String(feature.id)));
+    if (url) {
+      var link = line("a", "Voir la fiche");
+      link.href = url;
       box.appendChild(link);
     }
     return box;
@@ -27,7 +31,14 @@
     var source = document.getElementById(map.getContainer().id + "-data");
     if (!source) return;
     var data = JSON.parse(source.textContent);
-    var labels = data.labels || {};
+    if (data.source) {
+      fetch(data.source).then(function (response) { return response.json(); }).then(function (fetched) { show(map, fetched); });
+    } else {
+      show(map, data);
+    }
+  };
+
+  function show(map, data) {
     var layer = L.geoJSON(data, {
       pointToLayer: function (feature, latlng) {
         return L.circleMarker(latlng, { radius: 8, weight: 2, color: "#12436d", fillColor: "#28a197", fillOpacity: 0.9 });
@@ -36,10 +47,10 @@
         return { color: "#12436d", weight: 1, fillOpacity: 0.1 };
       },
       onEachFeature: function (feature, featureLayer) {
-        if (feature.geometry.type === "Point") featureLayer.bindPopup(popupFor(feature.properties, labels));
+        if (feature.geometry.type === "Point") featureLayer.bindPopup(popupFor(feature, data));
       },
     }).addTo(map);
     if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { maxZoom: 15, padding: [24, 24] });
     map.getContainer().dataset.markers = String(layer.getLayers().length);
-  };
+  }
 })();

@@ -10,13 +10,14 @@
     return element;
   }
 
-  function popupFor(properties) {
+  function popupFor(feature, data) {
+    var properties = feature.properties;
     var box = document.createElement("div");
     box.appendChild(text("strong", properties.name));
-    box.appendChild(text("div", properties.kind));
+    box.appendChild(text("div", data.kinds[properties.kind] || ""));
     box.appendChild(text("div", properties.open ? "Ouvert maintenant" : "Fermé maintenant", properties.open ? "badge badge-open" : "badge badge-closed"));
     var link = text("a", "Voir la fiche");
-    link.href = properties.url;
+    link.href = data.url.replace("{id}", String(feature.id));
     box.appendChild(link);
     return box;
   }
@@ -53,7 +54,7 @@
             fillColor: feature.properties.open ? "#28a197" : "#b1b4b6",
           });
         },
-        onEachFeature: function (feature, layer) { layer.bindPopup(popupFor(feature.properties)); },
+        onEachFeature: function (feature, layer) { layer.bindPopup(popupFor(feature, data)); },
       });
       cluster.addLayer(points);
       map.addLayer(cluster);

@@ -150,7 +150,10 @@ def test_map_geojson_has_the_same_filters(client):
     assert {f["properties"]["name"] for f in data["features"]} == {BLOSNE, VERN}
     blosne = next(f for f in data["features"] if f["properties"]["name"] == BLOSNE)
     assert blosne["geometry"]["coordinates"] == [-1.6593, 48.0846]
-    assert set(blosne["properties"]) == {"name", "kind", "url", "open"}
+    assert blosne["properties"]["name"] == BLOSNE
+    assert data["kinds"][blosne["properties"]["kind"]] == "Centre de santé"
+    link = data["url"].replace("{id}", str(blosne["id"]))
+    assert client.get(link)["Location"] == "/hubs/centre-de-sante-communautaire-du-blosne/"
     near = json.loads(client.get("/hubs/map.geojson", {**VILLEJEAN, "radius_km": "1"}).content)
     assert [f["properties"]["name"] for f in near["features"]] == [SABOURAUD]
 
