@@ -50,7 +50,7 @@
         if (feature.geometry.type === "Point") featureLayer.bindPopup(popupFor(feature, data));
       },
     }).addTo(map);
-    if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { maxZoom: 15, padding: [24, 24] });
+    if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { maxZoom: 15, padding: [24, 24], animate: false });
     map.getContainer().dataset.markers = String(layer.getLayers().length);
   }
 })();

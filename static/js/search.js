@@ -66,7 +66,7 @@
         var circle = L.circle(centre, { radius: config.radius_km * 1000, color: "#d4351c", weight: 1, fillOpacity: 0.05 }).addTo(map);
         bounds = circle.getBounds();
       }
-      if (bounds) map.fitBounds(bounds, { maxZoom: 15, padding: [20, 20] });
+      if (bounds) map.fitBounds(bounds, { maxZoom: 15, padding: [20, 20], animate: false });
     });
 
     // Enhancements that need JavaScript: shown only now.

@@ -310,3 +310,24 @@ def test_professionals_directory_filters_and_links_to_hubs(client):
 def test_point_helper_refuses_impossible_coordinates():
     with pytest.raises(ValueError):
         geo.point(lat=91, lng=0)
+
+
+PROFESSIONAL_GARBAGE = [
+    ("profession", "astronaut"), ("territory", "atlantis"), ("accepting", "maybe"), ("language", "z" * 500),
+    ("q", "x" * 10_000), ("q", "<script>alert(1)</script>"), ("page", "-3"), ("page", "999999"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, value", PROFESSIONAL_GARBAGE)
+def test_professional_directory_garbage_never_gives_a_500(client, name, value):
+    response = client.get("/professionals/", {name: value})
+    assert response.status_code in (200, 400)
+    assert "Professionnels de santé" in response.content.decode()
+    assert "<script>alert(1)" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/hubs/<script>/", "/hubs/id/999999/", "/professionals/abc/", "/professionals/0/"]
+)
+def test_unknown_pages_are_404(client, path):
+    assert client.get(path).status_code == 404
