@@ -18,6 +18,12 @@ def _rounded(coordinates):
     return [_rounded(c) for c in coordinates]
 
 
+def outline(boundary) -> dict:
+    """A boundary as a light GeoJSON geometry: simplified (each ring's topology kept) and rounded."""
+    shape = as_multipolygon(boundary.simplify(SIMPLIFY_DEGREES, preserve_topology=True))
+    return {"type": "MultiPolygon", "coordinates": _rounded(shape.coords)}
+
+
 def districts_geojson() -> dict:
     cached = cache.get(CACHE_KEY)
     if cached is not None:
@@ -36,11 +42,10 @@ def districts_geojson() -> dict:
     for territory in territories:
         parent_sources = [f.source for f in figures.get(territory.parent_id, [])]
         official = stats.comparable(figures.get(territory.pk, []), parent_sources)
-        shape = as_multipolygon(territory.boundary.simplify(SIMPLIFY_DEGREES, preserve_topology=True))
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": shape.geom_type, "coordinates": _rounded(shape.coords)},
+                "geometry": outline(territory.boundary),
                 "properties": {
                     "name": territory.name,
                     "slug": territory.slug,

@@ -30,6 +30,9 @@ def home(request):
         "professional_count": Professional.objects.active().count(),
         "district_count": Territory.objects.districts().count(),
         "programme_count": SupportProgramme.objects.count(),
+        "open_programmes": SupportProgramme.objects.open_on(timezone.localdate())
+        .for_listing()
+        .nearest_deadline_first()[:3],
         "services": Service.objects.filter(hubs__published=True)
         .distinct()
         .order_by("category", "name", "pk"),
@@ -161,8 +164,15 @@ def hub_detail(request, slug):
         "densities": [],
         "map_data": hubs_geojson([hub]),
         "jsonld": hub_jsonld(hub, request),
+        "applying_programmes": [],
     }
     if territory is not None:
+        context["applying_programmes"] = (
+            SupportProgramme.objects.open_on(timezone.localdate())
+            .applying_to(territory)
+            .prefetch_related("funders")
+            .nearest_deadline_first()
+        )
         context["densities"] = (
             DensityFigure.objects.filter(
                 territory__in=Territory.objects.enclosing(territory), profession__counts_as_gp=True

@@ -88,12 +88,35 @@ class SupportProgrammeQuerySet(models.QuerySet):
         deadline_ahead = Q(application_deadline__isnull=True) | Q(application_deadline__gte=day)
         return self.filter(started & not_ended & deadline_ahead)
 
+    def closed_on(self, day: datetime.date):
+        return self.filter(Q(ends_on__lt=day) | Q(application_deadline__lt=day))
+
+    def upcoming_on(self, day: datetime.date):
+        return self.filter(starts_on__gt=day).exclude(Q(ends_on__lt=day) | Q(application_deadline__lt=day))
+
+    def with_status_on(self, status: str, day: datetime.date):
+        return {
+            SupportProgramme.Status.OPEN: self.open_on,
+            SupportProgramme.Status.UPCOMING: self.upcoming_on,
+            SupportProgramme.Status.CLOSED: self.closed_on,
+        }[status](day)
+
     def applying_to(self, territory):
         """Programmes covering the territory or any of its parents (Normandie covers its communes)."""
         return self.filter(territories__in=Territory.objects.enclosing(territory)).distinct()
 
-    def nearest_deadline_first(self):
-        return self.order_by(models.F("application_deadline").asc(nulls_last=True), "name", "pk")
+    def nearest_deadline_first(self, today: datetime.date | None = None):
+        """Deadlines still ahead, soonest first; then permanent programmes; then those past."""
+        today = today or timezone.localdate()
+        rank = models.Case(
+            models.When(application_deadline__gte=today, then=0),
+            models.When(application_deadline__isnull=True, then=1),
+            default=2,
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(deadline_rank=rank).order_by(
+            "deadline_rank", "application_deadline", "name", "pk"
+        )
 
     def for_listing(self):
         return self.prefetch_related("funders", "support_types", "territories")
@@ -134,8 +157,14 @@ class SupportProgramme(models.Model):
         "districts.Territory", verbose_name=_("territoires couverts"), blank=True, related_name="programmes"
     )
     description = models.TextField(_("description"), blank=True)
-    url = models.URLField(_("lien"), max_length=500, blank=True)
+    url = models.URLField(
+        _("lien"), max_length=500, blank=True, help_text=_("Clé des imports : un lien, un programme.")
+    )
     source = models.CharField(_("source"), max_length=300, blank=True)
+    call_for_projects = models.BooleanField(_("appel à projets ou à manifestation d'intérêt"), default=False)
+    recurrence = models.CharField(
+        _("récurrence"), max_length=20, blank=True, help_text=_("Permanente, ponctuelle ou récurrente.")
+    )
     search_text = models.TextField(editable=False, blank=True)
 
     objects = SupportProgrammeQuerySet.as_manager()
@@ -158,6 +187,7 @@ class SupportProgramme(models.Model):
                 | Q(ends_on__gte=models.F("starts_on")),
                 name="programme_ends_after_start",
             ),
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="programme_url_unique"),
         ]
 
     def __str__(self):

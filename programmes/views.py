@@ -1,11 +1,56 @@
-from django.shortcuts import get_object_or_404, render
+import csv
 
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from districts.map_data import outline
+from districts.models import Territory
+from programmes.filters import ProgrammeFilter
+from programmes.forms import ProjectForm
 from programmes.models import SupportProgramme
+
+PAGE_SIZE = 20
+PROJECT_FIELDS = {"for_territory", "for_hub", "for_beneficiary"}
+
+
+def places():
+    """(slug, label) of every territory, for the hand-rendered selects (fast at any size)."""
+    levels = dict(Territory.Level.choices)
+    rows = Territory.objects.order_by("level", "name", "pk").values_list("slug", "name", "level")
+    return [(slug, f"{name} ({levels[level]})") for slug, name, level in rows]
+
+
+def matching_programmes(form: ProjectForm):
+    programmes = (
+        SupportProgramme.objects.open_on(timezone.localdate())
+        .applying_to(form.territory())
+        .for_listing()
+        .nearest_deadline_first()
+    )
+    beneficiary = form.cleaned_data.get("for_beneficiary")
+    return programmes.filter(beneficiaries=beneficiary) if beneficiary else programmes
 
 
 def programme_list(request):
-    programmes = SupportProgramme.objects.for_listing().nearest_deadline_first()
-    return render(request, "programmes/programme_list.html", {"programmes": programmes})
+    programme_filter = ProgrammeFilter(request.GET, queryset=SupportProgramme.objects.for_listing())
+    asked = PROJECT_FIELDS & set(request.GET)
+    project = ProjectForm(request.GET if asked else None)
+    context = {
+        "filter": programme_filter,
+        "project": project,
+        "places": places(),
+        "page": None,
+        "matches": None,
+    }
+    if asked and project.is_valid():
+        context["matches"] = matching_programmes(project)
+    valid = programme_filter.is_valid()
+    if valid:
+        context["page"] = Paginator(programme_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    ok = valid and (not asked or project.is_valid())
+    return render(request, "programmes/programme_list.html", context, status=200 if ok else 400)
 
 
 def programme_detail(request, slug):
@@ -13,4 +58,64 @@ def programme_detail(request, slug):
         SupportProgramme.objects.for_listing().prefetch_related("beneficiaries", "fundings__hub"), slug=slug
     )
     fundings = sorted(programme.fundings.all(), key=lambda f: (-(f.year or 0), f.hub.name))
-    return render(request, "programmes/programme_detail.html", {"programme": programme, "fundings": fundings})
+    outlines = [t for t in programme.territories.all() if t.boundary is not None]
+    map_data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": outline(t.boundary),
+                "properties": {"name": t.name, "url": t.get_absolute_url()},
+            }
+            for t in outlines
+        ],
+    }
+    context = {"programme": programme, "fundings": fundings, "map_data": map_data if outlines else None}
+    return render(request, "programmes/programme_detail.html", context)
+
+
+CSV_COLUMNS = [
+    "Nom", "Financeurs", "Types de soutien", "Bénéficiaires", "Montant maximal (€)", "Budget total (€)",
+    "Période du budget", "Début", "Fin", "Date limite", "Statut", "Territoires", "Lien", "Source",
+]  # fmt: skip
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell a spreadsheet will not run: formulas start with = + - @ (or a tab or return)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def programme_export(request):
+    programme_filter = ProgrammeFilter(request.GET, queryset=SupportProgramme.objects.for_listing())
+    if not programme_filter.is_valid():
+        return HttpResponse(
+            "Filtres invalides : "
+            + "; ".join(f"{k} : {' '.join(v)}" for k, v in programme_filter.errors.items()),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="programmes.csv"'
+    response.write("\ufeff")  # the BOM tells spreadsheets the file is UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(CSV_COLUMNS)
+    for p in programme_filter.qs.prefetch_related("beneficiaries"):
+        row = [
+            p.name,
+            ", ".join(f.name for f in p.funders.all()),
+            ", ".join(str(t) for t in p.support_types.all()),
+            ", ".join(str(b) for b in p.beneficiaries.all()),
+            p.max_amount if p.max_amount is not None else "",
+            p.total_budget if p.total_budget is not None else "",
+            p.budget_period,
+            p.starts_on or "",
+            p.ends_on or "",
+            p.application_deadline or "",
+            p.status.label,
+            ", ".join(t.name for t in p.territories.all()),
+            p.url,
+            p.source,
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return response
