@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config import geo
-from hubs.models import Hub
+from hubs.models import CorrectionRequest, Hub
 
 
 class CompareHubsForm(forms.Form):
@@ -38,3 +38,31 @@ class CompareHubsForm(forms.Form):
         data = query.copy()
         data.setlist("hub", [slug for slug in query.getlist("hub") if slug][:10])
         return cls(data)
+
+
+class CorrectionForm(forms.ModelForm):
+    """The public "signaler une erreur" form. `website` is a honeypot: people leave it empty, bots fill it."""
+
+    website = forms.CharField(label=_("Ne pas remplir ce champ"), required=False, max_length=200)
+
+    class Meta:
+        model = CorrectionRequest
+        fields = ["message", "contact"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
+        help_texts = {
+            "message": _(
+                "Par exemple : le numéro de téléphone a changé, le lieu n'accepte plus de nouveaux patients."
+            ),
+            "contact": _(
+                "Une adresse ou un téléphone si vous acceptez qu'on vous recontacte. Jamais publié."
+            ),
+        }
+
+    def clean_message(self):
+        message = self.cleaned_data["message"].strip()
+        if len(message) < 5:
+            raise forms.ValidationError(_("Décrivez l'erreur en quelques mots."))
+        return message
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))

@@ -4,6 +4,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Polygon
@@ -12,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from config.text import normalise
 from professionals.models import Availability, Weekday
@@ -89,6 +91,11 @@ class HubQuerySet(models.QuerySet):
             .filter(location__distance_lte=(point, D(km=km)))
             .annotate(distance=Distance("location", point))
         )
+
+    def stale(self, today: datetime.date | None = None):
+        """Not verified by a person for STALE_AFTER_DAYS days, or never."""
+        limit = (today or timezone.localdate()) - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+        return self.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=limit))
 
     def open_at(self, moment: datetime.datetime):
         condition = open_at_filter(moment)
@@ -183,6 +190,27 @@ class Hub(models.Model):
     last_verified_on = models.DateField(
         _("vérifié le"), null=True, blank=True, help_text=_("Date de la dernière vérification humaine.")
     )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vérifié par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gestionnaires du lieu"),
+        blank=True,
+        related_name="managed_hubs",
+        help_text=_("Comptes qui peuvent modifier ce lieu (horaires, fermetures, services, professionnels)."),
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Augmente à chaque enregistrement : deux éditions ne s'écrasent pas."),
+    )
+    finess = models.CharField(_("numéro FINESS"), max_length=9, null=True, blank=True, unique=True)
     published = models.BooleanField(_("publié"), default=True)
     supporters = models.ManyToManyField(
         "programmes.Funder",
@@ -200,6 +228,7 @@ class Hub(models.Model):
     search_text = models.TextField(editable=False, blank=True)
 
     objects = HubQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("lieu de santé")
@@ -213,6 +242,7 @@ class Hub(models.Model):
         return reverse("hubs:detail", args=[self.slug])
 
     def save(self, *args, **kwargs):
+        self.finess = self.finess or None  # empty is NULL, so the unique constraint allows many
         if not self.territory_set_by_hand:
             self.territory = self.district_at_location()
         self.search_text = self.build_search_text()
@@ -275,6 +305,8 @@ class OpeningHours(models.Model):
     opens = models.TimeField(_("ouvre à"))
     closes = models.TimeField(_("ferme à"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("plage d'ouverture")
         verbose_name_plural = _("horaires d'ouverture")
@@ -293,6 +325,8 @@ class Closure(models.Model):
     starts_on = models.DateField(_("du"))
     ends_on = models.DateField(_("au (inclus)"))
     reason = models.CharField(_("motif"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("fermeture exceptionnelle")
@@ -322,3 +356,35 @@ def _connect_search_text_signals():
     m2m_changed.connect(_refresh_hub_search_text, sender=Hub.services.through, weak=False)
     post_save.connect(_refresh_hub_search_text, sender=Membership, weak=False)
     post_delete.connect(_refresh_hub_search_text, sender=Membership, weak=False)
+
+
+class CorrectionRequest(models.Model):
+    """A resident's "signaler une erreur" on a hub page, queued for its managers and the city editors."""
+
+    class Status(models.TextChoices):
+        NEW = "NEW", _("À traiter")
+        DONE = "DONE", _("Corrigé")
+        REJECTED = "REJECTED", _("Sans suite")
+
+    hub = models.ForeignKey(Hub, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="corrections")
+    message = models.TextField(_("ce qui est faux"), max_length=2000)
+    contact = models.CharField(_("contact (facultatif)"), max_length=200, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(_("reçu le"), auto_now_add=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("traité par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+
+    class Meta:
+        verbose_name = _("signalement d'erreur")
+        verbose_name_plural = _("signalements d'erreur")
+        constraints = [
+            models.CheckConstraint(condition=~Q(message=""), name="correction_has_a_message"),
+        ]
+
+    def __str__(self):
+        return f"{self.hub} — {self.created_at:%d/%m/%Y}"

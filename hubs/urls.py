@@ -9,4 +9,5 @@ urlpatterns = [
     path("map.geojson", views.hub_map_data, name="map_data"),
     path("id/<int:pk>/", views.hub_by_id, name="by_id"),
     path("<slug:slug>/", views.hub_detail, name="detail"),
+    path("<slug:slug>/signaler/", views.hub_report, name="report"),
 ]

@@ -1,7 +1,10 @@
+import hashlib
 import json
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.gis.db.models.functions import Distance
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import FloatField, Func
@@ -9,12 +12,14 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_POST
 
 from districts.models import DensityFigure, Territory
 from hubs.filters import MAX_RADIUS_KM, HubFilter
-from hubs.forms import CompareHubsForm
+from hubs.forms import CompareHubsForm, CorrectionForm
 from hubs.map_data import COORDINATE_DECIMALS, hubs_geojson
 from hubs.models import Hub, Service
 from professionals.models import Professional
@@ -165,6 +170,7 @@ def hub_detail(request, slug):
         "map_data": hubs_geojson([hub]),
         "jsonld": hub_jsonld(hub, request),
         "applying_programmes": [],
+        "report_form": CorrectionForm(),
     }
     if territory is not None:
         context["applying_programmes"] = (
@@ -183,6 +189,32 @@ def hub_detail(request, slug):
             .order_by("-territory__level", "-year", "pk")
         )
     return render(request, "hubs/hub_detail.html", context)
+
+
+@require_POST
+def hub_report(request, slug):
+    """A resident reports an error: stored for the hub's managers and the city editors."""
+    hub = get_object_or_404(Hub.objects.published(), slug=slug)
+    form = CorrectionForm(request.POST)
+    if form.is_spam():
+        return render(request, "hubs/report_refused.html", {"hub": hub, "reason": "spam"}, status=400)
+    address = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()[:32]
+    key = f"corrections:{address}"
+    cache.add(key, 0, 3600)
+    if cache.get(key, 0) >= settings.CORRECTIONS_PER_HOUR:
+        return render(request, "hubs/report_refused.html", {"hub": hub, "reason": "rate"}, status=429)
+    if not form.is_valid():
+        return render(
+            request, "hubs/report_refused.html", {"hub": hub, "reason": "invalid", "form": form}, status=400
+        )
+    correction = form.save(commit=False)
+    correction.hub = hub
+    correction.save()
+    cache.incr(key)
+    messages.success(
+        request, _("Merci : votre signalement a été transmis à l'équipe qui tient cette fiche à jour.")
+    )
+    return redirect(hub)
 
 
 def hub_jsonld(hub, request) -> dict:

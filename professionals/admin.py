@@ -1,6 +1,11 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
+from hubs.resources import import_formats
+from hubs.roles import can_edit_hub, is_city_editor
 from professionals.models import Membership, Profession, Professional
+from professionals.resources import ProfessionalResource
 
 
 @admin.register(Profession)
@@ -17,7 +22,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Professional)
-class ProfessionalAdmin(admin.ModelAdmin):
+class ProfessionalAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [ProfessionalResource]
+    formats = import_formats()
     list_display = ["display_name", "profession", "rpps", "accepting_new_patients", "active", "is_demo"]
     list_filter = ["profession", "active", "accepting_new_patients", "is_demo"]
     search_fields = ["display_name", "rpps"]
@@ -25,8 +32,22 @@ class ProfessionalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["professional", "hub", "role", "days_present"]
     list_filter = ["professional__profession"]
     search_fields = ["professional__display_name", "hub__name"]
     autocomplete_fields = ["professional", "hub"]
+
+    def get_queryset(self, request):
+        memberships = super().get_queryset(request)
+        return memberships if is_city_editor(request.user) else memberships.filter(hub__managers=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or can_edit_hub(request.user, obj.hub)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or can_edit_hub(request.user, obj.hub)
+        )

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from config.text import normalise
 
@@ -100,6 +101,7 @@ class Professional(models.Model):
     search_text = models.TextField(editable=False, blank=True)
 
     objects = ProfessionalQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("professionnel de santé")
@@ -145,6 +147,8 @@ class Membership(models.Model):
         validators=[RegexValidator(WEEKDAYS_PATTERN, _("Jours de 0 (lundi) à 6 (dimanche)."))],
         help_text=_("Jours de 0 (lundi) à 6 (dimanche), par exemple 0124."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("exercice dans un lieu")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from programmes.models import Beneficiary, Funder, Funding, SupportProgramme, SupportType
 
@@ -18,7 +19,7 @@ class FundingInline(admin.TabularInline):
 
 
 @admin.register(SupportProgramme)
-class SupportProgrammeAdmin(admin.ModelAdmin):
+class SupportProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "max_amount", "total_budget", "starts_on", "ends_on", "application_deadline"]
     list_filter = ["funders__kind", "support_types", "beneficiaries"]
     search_fields = ["name", "description"]

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from config.text import normalise
 from districts.models import Territory
@@ -168,6 +169,7 @@ class SupportProgramme(models.Model):
     search_text = models.TextField(editable=False, blank=True)
 
     objects = SupportProgrammeQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("programme de soutien")

@@ -1,0 +1,32 @@
+from django.utils.translation import gettext as _
+from import_export import fields, resources
+from import_export.widgets import ForeignKeyWidget
+
+from professionals.models import Profession, Professional
+
+
+class ProfessionalResource(resources.ModelResource):
+    profession = fields.Field(
+        column_name="profession", attribute="profession", widget=ForeignKeyWidget(Profession, field="code")
+    )
+
+    class Meta:
+        model = Professional
+        import_id_fields = ["rpps"]
+        fields = [
+            "rpps",
+            "display_name",
+            "profession",
+            "languages",
+            "accepting_new_patients",
+            "accepting_as_of",
+            "active",
+        ]
+        export_order = fields
+        skip_unchanged = True
+        use_transactions = True
+        clean_model_instances = True
+
+    def before_import_row(self, row, **kwargs):
+        if not str(row.get("rpps") or "").strip():
+            raise ValueError(_("Numéro RPPS manquant : il sert de clé pour mettre à jour sans doublon."))
