@@ -1,0 +1,57 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+from hubs.models import Hub
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "Une-phrase-de-passe-solide-42"
+BLOSNE = "centre-de-sante-communautaire-du-blosne"
+
+
+def log_in(page, server, username, next_url):
+    page.goto(f"{server.url}/admin/login/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+
+
+def test_a_hub_manager_moves_the_marker_and_changes_the_hours(page, demo_server):
+    call_command("create_staff_account", "coordinatrice", "--role", "hub-manager", "--hub", BLOSNE, "--password", PASSWORD)
+    call_command("create_staff_account", "editrice", "--role", "city-editor", "--password", PASSWORD)
+    hub = Hub.objects.get(slug=BLOSNE)
+    change = f"/admin/hubs/hub/{hub.pk}/change/"
+    log_in(page, demo_server, "coordinatrice", change)
+    page.wait_for_url(f"**{change}")
+
+    # Move the marker with the map's own edit tool: drag it 60 px to the east, then save the edit.
+    page.locator(".leaflet-draw-edit-edit").click()
+    marker = page.locator(".leaflet-marker-icon").first
+    marker.scroll_into_view_if_needed()
+    box = marker.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 30, y, steps=5)
+    page.mouse.move(x + 60, y, steps=5)
+    page.mouse.up()
+    page.locator(".leaflet-draw-actions a", has_text="Save").first.click()
+
+    # Monday morning now ends at 12:30.
+    page.locator("#id_opening_hours-0-closes").fill("12:30")
+    page.locator("input[name=_save]").click()
+    page.wait_for_url("**/admin/hubs/hub/")
+    assert "a été modifié" in page.locator(".messagelist").inner_text()
+
+    hub.refresh_from_db()
+    assert hub.location.x > -1.6593 + 0.0001 and abs(hub.location.y - 48.0846) < 0.001
+    page.goto(f"{demo_server.url}/hubs/{BLOSNE}/")
+    assert page.get_by_role("row", name="Lundi").inner_text().endswith("08h45–12h30, 14h00–19h00")
+    shown = json.loads(page.locator("#hub-map-data").text_content())["features"][0]["geometry"]["coordinates"]
+    assert shown[0] == pytest.approx(hub.location.x, abs=1e-5)
+
+    page.context.clear_cookies()
+    log_in(page, demo_server, "editrice", f"/admin/hubs/hub/{hub.pk}/history/")
+    history = page.locator("#change-history").inner_text()
+    assert "coordinatrice" in history
