@@ -18,6 +18,11 @@
     box.appendChild(line("strong", properties.name));
     var kind = data.kinds ? data.kinds[properties.kind] : properties.kind;
     if (kind) box.appendChild(line("div", kind));
+    if (properties.open !== undefined || data.kinds) {
+      box.appendChild(properties.open
+        ? line("div", "Ouvert maintenant", "badge badge-open")
+        : line("div", "Fermé maintenant", "badge badge-closed"));
+    }
     var url = properties.url || (data.url && data.url.replace("{id}", String(feature.id)));
     if (url) {
       var link = line("a", "Voir la fiche");
@@ -26,6 +31,9 @@
     }
     return box;
   }
+
+  // Shared with the search map (search.js), so both build popups the same safe way.
+  window.portalPopup = popupFor;
 
   window.portalMapInit = function (map) {
     var source = document.getElementById(map.getContainer().id + "-data");

@@ -1,26 +1,7 @@
 // The search map: the same filters as the list (it reads the page's query string), clustered markers,
-// district outlines, the user's point and radius. Popups are DOM nodes filled with textContent.
+// district outlines, the user's point and radius. Popups come from map.js (DOM nodes, textContent only).
 (function () {
   "use strict";
-
-  function text(tag, value, className) {
-    var element = document.createElement(tag);
-    element.textContent = value;
-    if (className) element.className = className;
-    return element;
-  }
-
-  function popupFor(feature, data) {
-    var properties = feature.properties;
-    var box = document.createElement("div");
-    box.appendChild(text("strong", properties.name));
-    box.appendChild(text("div", data.kinds[properties.kind] || ""));
-    box.appendChild(text("div", properties.open ? "Ouvert maintenant" : "Fermé maintenant", properties.open ? "badge badge-open" : "badge badge-closed"));
-    var link = text("a", "Voir la fiche");
-    link.href = data.url.replace("{id}", String(feature.id));
-    box.appendChild(link);
-    return box;
-  }
 
   function submitWith(form, values) {
     Object.keys(values).forEach(function (name) {
@@ -54,7 +35,7 @@
             fillColor: feature.properties.open ? "#28a197" : "#b1b4b6",
           });
         },
-        onEachFeature: function (feature, layer) { layer.bindPopup(popupFor(feature, data)); },
+        onEachFeature: function (feature, layer) { layer.bindPopup(window.portalPopup(feature, data)); },
       });
       cluster.addLayer(points);
       map.addLayer(cluster);
