@@ -8,6 +8,14 @@ class TerritoryQuerySet(models.QuerySet):
     def districts(self):
         return self.filter(level=Territory.Level.DISTRICT)
 
+    def places(self):
+        """Quartiers, communes and cities, as residents pick them in a search form."""
+        return (
+            self.filter(level__in=[Territory.Level.DISTRICT, Territory.Level.CITY])
+            .defer("boundary")
+            .by_name()
+        )
+
     def covering(self, location):
         """Territories whose boundary covers the point (a point on a shared edge counts)."""
         return self.filter(boundary__isnull=False, boundary__covers=location)

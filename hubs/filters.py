@@ -65,11 +65,7 @@ class HubSearchForm(forms.Form):
         label=_("Autour de"),
         required=False,
         to_field_name="slug",
-        queryset=Territory.objects.filter(
-            level__in=[Territory.Level.DISTRICT, Territory.Level.CITY], boundary__isnull=False
-        )
-        .defer("boundary")
-        .by_name(),
+        queryset=Territory.objects.places().filter(boundary__isnull=False),
         empty_label=_("—"),
         error_messages={"invalid_choice": _("Ce quartier ou cette commune n'existe pas.")},
     )
@@ -155,9 +151,7 @@ class HubFilter(django_filters.FilterSet):
     territory = django_filters.ModelChoiceFilter(
         label=_("Quartier ou commune"),
         to_field_name="slug",
-        queryset=Territory.objects.filter(level__in=[Territory.Level.DISTRICT, Territory.Level.CITY])
-        .defer("boundary")
-        .by_name(),
+        queryset=Territory.objects.places(),
         method="filter_territory",
         empty_label=_("Tous"),
     )

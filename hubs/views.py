@@ -64,11 +64,7 @@ def most_in_need(limit: int = 4) -> list[DensityFigure]:
 
 def place_choices():
     """(slug, name) of quartiers and communes: rendered by hand, Django's Select is slow past a few hundred."""
-    return list(
-        Territory.objects.filter(level__in=[Territory.Level.DISTRICT, Territory.Level.CITY])
-        .order_by("name", "pk")
-        .values_list("slug", "name")
-    )
+    return list(Territory.objects.places().values_list("slug", "name"))
 
 
 def hub_list(request):

@@ -24,9 +24,7 @@ class ProfessionalFilter(django_filters.FilterSet):
     territory = django_filters.ModelChoiceFilter(
         label=_("Quartier ou commune"),
         to_field_name="slug",
-        queryset=Territory.objects.filter(level__in=[Territory.Level.DISTRICT, Territory.Level.CITY])
-        .defer("boundary")
-        .by_name(),
+        queryset=Territory.objects.places(),
         method="filter_territory",
         empty_label=_("Tous"),
     )

@@ -18,7 +18,16 @@ def log_in(page, server, username, next_url):
 
 
 def test_a_hub_manager_moves_the_marker_and_changes_the_hours(page, demo_server):
-    call_command("create_staff_account", "coordinatrice", "--role", "hub-manager", "--hub", BLOSNE, "--password", PASSWORD)
+    call_command(
+        "create_staff_account",
+        "coordinatrice",
+        "--role",
+        "hub-manager",
+        "--hub",
+        BLOSNE,
+        "--password",
+        PASSWORD,
+    )
     call_command("create_staff_account", "editrice", "--role", "city-editor", "--password", PASSWORD)
     hub = Hub.objects.get(slug=BLOSNE)
     change = f"/admin/hubs/hub/{hub.pk}/change/"
