@@ -28,7 +28,15 @@ def import_formats():
     return [SemicolonOrCommaCSV]
 
 
-class HubResource(resources.ModelResource):
+class AllOrNothingResource(resources.ModelResource):
+    """An import with any bad row, invalid value included, writes nothing."""
+
+    def import_data(self, dataset, **kwargs):
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
+
+
+class HubResource(AllOrNothingResource):
     lat = fields.Field(column_name="lat")
     lng = fields.Field(column_name="lng")
     services = fields.Field(

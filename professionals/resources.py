@@ -1,11 +1,12 @@
 from django.utils.translation import gettext as _
-from import_export import fields, resources
+from import_export import fields
 from import_export.widgets import ForeignKeyWidget
 
+from hubs.resources import AllOrNothingResource
 from professionals.models import Profession, Professional
 
 
-class ProfessionalResource(resources.ModelResource):
+class ProfessionalResource(AllOrNothingResource):
     profession = fields.Field(
         column_name="profession", attribute="profession", widget=ForeignKeyWidget(Profession, field="code")
     )

@@ -452,3 +452,31 @@ def test_a_broken_pharmacy_file_writes_nothing(tmp_path):
     with pytest.raises(CommandError, match=r"record 2 \(node/2\): geometry.coordinates is missing"):
         call_command("import_pharmacies", path, verbosity=0)
     assert not Hub.objects.filter(kind=Hub.Kind.PHARMACY).exists()
+
+
+def test_professionals_import_by_rpps_updates_instead_of_duplicating():
+    from professionals.models import Professional
+    from professionals.resources import ProfessionalResource
+
+    def load(*rows):
+        data = tablib.Dataset()
+        data.load(
+            "\n".join(
+                [
+                    "rpps,display_name,profession,languages,accepting_new_patients,accepting_as_of,active",
+                    *rows,
+                ]
+            ),
+            format="csv",
+        )
+        return data
+
+    good = "10000000042,Dr Import,general-practitioner,français,YES,,1"
+    result = ProfessionalResource().import_data(load(good, "12,Dr Faux,general-practitioner,,YES,,1"))
+    assert result.has_errors() or result.has_validation_errors()
+    assert not Professional.objects.filter(rpps="10000000042").exists()  # one bad row: nothing written
+    assert not ProfessionalResource().import_data(load(good)).has_validation_errors()
+    ProfessionalResource().import_data(load(good.replace("Dr Import", "Dr Importée")))
+    assert list(Professional.objects.filter(rpps="10000000042").values_list("display_name", flat=True)) == [
+        "Dr Importée"
+    ]
