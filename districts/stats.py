@@ -76,23 +76,22 @@ class DirectoryCounts:
         return len(self.hubs[territory_id])
 
 
-def directory_counts() -> DirectoryCounts:
-    """Two queries for the whole directory, rolled up the territory tree in Python."""
+def directory_counts(within: Territory | None = None) -> DirectoryCounts:
+    """A few queries for the directory (or one territory's part of it), rolled up the tree in Python."""
     chains = _ancestor_ids()
     counts = DirectoryCounts()
+    hubs = Hub.objects.published().filter(territory__isnull=False)
+    if within is not None:
+        hubs = hubs.filter(territory__in=Territory.objects.within(within))
     rows = (
-        Membership.objects.filter(
-            professional__active=True, hub__published=True, hub__territory__isnull=False
-        )
+        Membership.objects.filter(professional__active=True, hub__in=hubs)
         .values_list("hub__territory_id", "professional_id", "professional__profession__code")
         .distinct()
     )
     for territory_id, professional_id, code in rows:
         for pk in chains.get(territory_id, [territory_id]):
             counts.professionals[pk][code].add(professional_id)
-    for territory_id, hub_id in (
-        Hub.objects.published().filter(territory__isnull=False).values_list("territory_id", "pk")
-    ):
+    for territory_id, hub_id in hubs.values_list("territory_id", "pk"):
         for pk in chains.get(territory_id, [territory_id]):
             counts.hubs[pk].add(hub_id)
     counts.gp_codes = set(Profession.objects.filter(counts_as_gp=True).values_list("code", flat=True))

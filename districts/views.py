@@ -100,7 +100,7 @@ def territory_detail(request, slug):
     ancestors = territory.ancestors()
     hubs = Hub.objects.published().in_territories(Territory.objects.within(territory)).for_listing().by_name()
     figures = stats.official_figures([territory.pk, *(a.pk for a in ancestors)])
-    counts = stats.directory_counts()
+    counts = stats.directory_counts(within=territory)
     own = figures.get(territory.pk, [])
 
     def gp_figures(t):
