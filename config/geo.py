@@ -11,10 +11,6 @@ def point(*, lat: float, lng: float) -> Point:
     return Point(float(lng), float(lat), srid=WGS84)
 
 
-def latlng(location: Point) -> tuple[float, float]:
-    return (location.y, location.x)
-
-
 def as_multipolygon(geometry: GEOSGeometry) -> MultiPolygon:
     """Boundaries are stored as MultiPolygons; sources mix Polygons and MultiPolygons."""
     if isinstance(geometry, Polygon):

@@ -40,9 +40,6 @@ class TerritoryQuerySet(models.QuerySet):
             | Q(children__children__children__children=territory)
         ).distinct()
 
-    def with_parent(self):
-        return self.select_related("parent")
-
     def by_name(self):
         return self.order_by("name", "pk")
 
@@ -116,11 +113,6 @@ class Territory(models.Model):
         return chain
 
 
-class DensityFigureQuerySet(models.QuerySet):
-    def newest_first(self):
-        return self.order_by("-year", "source", "pk")
-
-
 class DensityFigure(models.Model):
     """An official density figure, as published by its source (never computed here)."""
 
@@ -144,8 +136,6 @@ class DensityFigure(models.Model):
     )
     source = models.CharField(_("source"), max_length=300)
     source_url = models.URLField(_("lien vers la source"), max_length=500, blank=True)
-
-    objects = DensityFigureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("densité officielle")

@@ -126,9 +126,7 @@ class HubFilter(django_filters.FilterSet):
         label=_("Recherche"),
         method="filter_text",
         max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(
-            attrs={"placeholder": _("médecin, kiné, sage-femme, Blosne…"), "type": "search"}
-        ),
+        widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "q-hint"}),
     )
     service = django_filters.ModelMultipleChoiceFilter(
         label=_("Services"),

@@ -78,9 +78,6 @@ class HubQuerySet(models.QuerySet):
     def in_territories(self, territories):
         return self.filter(territory__in=territories)
 
-    def offering(self, *services):
-        return self.filter(services__in=services).distinct()
-
     def by_name(self):
         return self.order_by("name", "pk")
 
