@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from programmes.models import Funder, SupportProgramme
-from programmes.services import funder_kind, is_about_health
+from programmes.services import COLUMNS, funder_kind, is_about_health
 
 pytestmark = pytest.mark.django_db
 AIDES = Path(settings.BASE_DIR) / "fixtures" / "data" / "aides_territoires_periurbain.csv"
@@ -216,19 +216,7 @@ def write(tmp_path, rows):
     path = tmp_path / "aides.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "Nom",
-                "Lien",
-                "Financeurs",
-                "Bénéficiaire",
-                "Types d'aides",
-                "AAP/AMI",
-                "Récurrence",
-                "Descriptif",
-                "Date Clôture",
-            ]
-        )
+        writer.writerow(COLUMNS)  # the aides-territoires header the importer expects
         writer.writerows(rows)
     return path
 
