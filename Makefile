@@ -14,8 +14,8 @@ TEST_ENV := SECURE_SSL_REDIRECT=0 SECRET_KEY=tests-only-secret-key-0123456789-ab
 help:
 	@echo "make run   install what is missing, migrate, load the demo data, serve on http://127.0.0.1:8000"
 	@echo "make test  install, then lint + migrations check + the suite on PostGIS and on SpatiaLite"
-	@echo "make lint  ruff check and ruff format --check"
-	@echo "make bench 10,000 synthetic hubs on a throwaway PostGIS: server time per page, as a table"
+	@echo "make lint  ruff check, ruff format --check, and the apps' import contract (import-linter)"
+	@echo "make bench a national-scale directory on a throwaway PostGIS: every public page timed, as a table"
 
 # apt-get only for the Debian packages that are missing, so a second run costs a dpkg query.
 define apt_install
@@ -54,13 +54,19 @@ run: system-run install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: system-test install lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(TEST_ENV) .ci/with-postgis $(PY) -m pytest
-	@echo "--- the same suite on the embedded SpatiaLite database"
+	@# Both databases at once, one core each; SpatiaLite's report is printed after PostGIS's.
 	@# Django tests on SQLite run in memory; the file named here is never written.
-	$(TEST_ENV) DATABASE_URL=spatialite:///$(CURDIR)/var/tests.sqlite3 $(PY) -m pytest
+	@mkdir -p var; \
+	$(TEST_ENV) DATABASE_URL=spatialite:///$(CURDIR)/var/tests.sqlite3 $(PY) -m pytest > var/spatialite-tests.log 2>&1 & \
+	spatialite=$$!; \
+	$(TEST_ENV) .ci/with-postgis $(PY) -m pytest; postgis_rc=$$?; \
+	wait $$spatialite; spatialite_rc=$$?; \
+	echo "--- the same suite on the embedded SpatiaLite database"; cat var/spatialite-tests.log; \
+	exit $$(( postgis_rc || spatialite_rc ))
 
 bench: system-test install
 	$(TEST_ENV) ALLOWED_HOSTS=127.0.0.1,testserver .ci/with-postgis bash -c \

@@ -1,7 +1,12 @@
-"""Text normalisation shared by every accent- and case-insensitive search."""
+"""Text normalisation and the word search every list shares (hubs, professionals, programmes)."""
 
 import re
 import unicodedata
+
+import django_filters
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -13,12 +18,159 @@ def normalise(text: str) -> str:
     return _NOT_WORD.sub(" ", stripped.lower().replace("œ", "oe").replace("æ", "ae")).strip()
 
 
-def unique_slug(queryset, text: str, *, fallback: str) -> str:
-    """slugify(text), with -2, -3… when another row of the queryset has it already."""
+def unique_slug(queryset, text: str, *, fallback: str, qualifiers: tuple[str, ...] = ()) -> str:
+    """slugify(text) unless another row of the queryset has it; then qualified ("saint-martin-35"), then -2, -3…"""
     from django.utils.text import slugify
 
     base = slugify(text)[:180] or fallback
+    for qualifier in qualifiers:
+        if not queryset.filter(slug=base).exists():
+            return base
+        base = slugify(f"{text} {qualifier}")[:180] or fallback
     candidate, suffix = base, 2
     while queryset.filter(slug=candidate).exists():
         candidate, suffix = f"{base}-{suffix}", suffix + 1
     return candidate
+
+
+# Short forms residents type, expanded before matching the normalised search text.
+SHORT_FORMS = {
+    "kine": "kinesitherapeute",
+    "kines": "kinesitherapeute",
+    "generaliste": "generaliste",
+    "medecin": "medecin",
+    "orthophoniste": "orthophon",
+    "psy": "psy",
+    "dentiste": "dentiste",
+    "infirmiere": "infirmier",
+    "sf": "sage femme",
+    "msp": "maison de sante",
+    "cds": "centre de sante",
+}
+
+
+def search_words(text: str) -> list[str]:
+    words = []
+    for word in normalise(text).split():
+        words.extend(SHORT_FORMS.get(word, word).split())
+    return words
+
+
+MAX_WORDS = 12
+
+
+class SearchableQuerySet(models.QuerySet):
+    """For models with a normalised `search_text`: every word typed must appear in it."""
+
+    def matching(self, text: str):
+        queryset = self
+        for word in search_words(text)[:MAX_WORDS]:
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+
+class TextSearchFilter(django_filters.CharFilter):
+    """The search box of a list: `?q=` filtered by the queryset's `matching()`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        return qs.matching(value) if value else qs
+
+
+SUGGESTIONS = 8
+
+
+class SuggestInput(forms.TextInput):
+    """A text box with suggestions as one types (static/js/suggest.js fills the datalist from `url`)."""
+
+    def __init__(self, url_name: str, attrs=None):
+        super().__init__(attrs)
+        self.url_name = url_name
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        attrs = dict(attrs or {})
+        suggestions = f"{attrs.get('id', name)}-suggestions"
+        attrs.update({"list": suggestions, "data-suggest": reverse(self.url_name), "autocomplete": "off"})
+        return format_html(
+            '{}<datalist id="{}"></datalist>', super().render(name, value, attrs, renderer), suggestions
+        )
+
+
+class NamedRecordField(forms.CharField):
+    """A record typed by its name (or given by its slug in a link), resolved on the server.
+
+    Pickers stay a text box whatever the number of records: unknown or ambiguous text is refused with the
+    closest names ("did you mean"), so the field works without JavaScript.
+    """
+
+    def __init__(self, *, queryset, suggest_url: str, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("widget", SuggestInput(suggest_url))
+        super().__init__(**kwargs)
+        self.queryset = queryset
+
+    def label_of(self, record) -> str:
+        return str(record)
+
+    def named(self, text: str):
+        return self.queryset.filter(name__iexact=text)
+
+    def suggestions(self, text: str) -> list[str]:
+        similar = self.queryset.filter(name__icontains=text[:60]).order_by("name", "pk")[:SUGGESTIONS]
+        return [self.label_of(record) for record in similar]
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        found = list(self.queryset.filter(slug=text)[:1]) or list(self.named(text)[: SUGGESTIONS + 1])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = ", ".join(self.label_of(record) for record in found[:SUGGESTIONS])
+            raise forms.ValidationError(
+                _("Plusieurs réponses pour « %(text)s » : précisez, par exemple %(names)s."),
+                params={"text": text, "names": names},
+                code="ambiguous",
+            )
+        close = self.suggestions(text)
+        if close:
+            raise forms.ValidationError(
+                _("Rien ne s'appelle « %(text)s ». Vouliez-vous dire : %(names)s ?"),
+                params={"text": text, "names": ", ".join(close)},
+                code="unknown",
+            )
+        raise forms.ValidationError(
+            _("Rien ne s'appelle « %(text)s »."), params={"text": text}, code="unknown"
+        )
+
+
+def trigram_index(table: str):
+    """A migration operation: on PostgreSQL, a pg_trgm GIN index that serves `search_text LIKE '%word%'`.
+
+    Word search stays the same query on both databases; PostgreSQL answers it from the index instead of
+    reading every row. SpatiaLite has no such index and keeps scanning (fine at a city's scale).
+    """
+    from django.db import migrations
+
+    index = f"{table}_search_trgm"
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin (search_text gin_trgm_ops)"
+            )
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
+
+    return migrations.RunPython(create, drop, elidable=False)

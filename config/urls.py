@@ -1,11 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-
-from hubs import views as hub_views
+from django.utils.translation import gettext_lazy as _
 
 urlpatterns = [
-    path("", hub_views.home, name="home"),
-    path("healthz", hub_views.healthz, name="healthz"),
+    path("", include("portal.urls")),
     path("hubs/", include("hubs.urls")),
     path("professionals/", include("professionals.urls")),
     path("districts/", include("districts.urls")),
@@ -13,5 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-admin.site.site_header = "Annuaire des lieux de santé — administration"
-admin.site.site_title = "Lieux de santé"
+handler500 = "portal.views.server_error"
+
+admin.site.site_header = _("Annuaire des lieux de santé — administration")
+admin.site.site_title = _("Lieux de santé")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
 from districts.models import DensityFigure, Territory
+from districts.signals import territories_changed
 
 
 class DensityFigureInline(admin.TabularInline):
@@ -12,16 +13,23 @@ class DensityFigureInline(admin.TabularInline):
 @admin.register(Territory)
 class TerritoryAdmin(LeafletGeoAdmin):
     list_display = ["name", "level", "parent", "code", "population", "population_year", "is_priority_area"]
+    ordering = ["name", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = ["level", "is_priority_area"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     inlines = [DensityFigureInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if {"boundary", "parent"} & set(form.changed_data):
+            territories_changed.send(sender=Territory)
+
 
 @admin.register(DensityFigure)
 class DensityFigureAdmin(admin.ModelAdmin):
     list_display = ["territory", "profession", "per_10k", "year", "source"]
+    ordering = ["territory__name", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = ["profession", "year", "territory__level"]
     search_fields = ["territory__name", "source"]
     autocomplete_fields = ["territory"]

@@ -1,7 +1,35 @@
+import re
+
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.text import NamedRecordField
 from districts.models import Territory
+
+LEVEL_SUFFIX = re.compile(r"^(?P<name>.+?)\s*\((?P<level>[^()]+)\)$")
+
+
+class PlaceField(NamedRecordField):
+    """A territory typed as "Le Blosne", "Le Blosne (Quartier ou commune)" (what suggestions offer) or its slug."""
+
+    def __init__(self, *, queryset=None, **kwargs):
+        super().__init__(
+            queryset=(queryset if queryset is not None else Territory.objects.all()).defer("boundary"),
+            suggest_url="districts:suggest",
+            **kwargs,
+        )
+
+    def label_of(self, territory) -> str:
+        return f"{territory.name} ({territory.get_level_display()})"
+
+    def named(self, text: str):
+        match = LEVEL_SUFFIX.match(text)
+        levels = {str(label).lower(): value for value, label in Territory.Level.choices}
+        if match and match["level"].lower() in levels:
+            return self.queryset.filter(name__iexact=match["name"], level=levels[match["level"].lower()])
+        return super().named(text)
+
 
 SORTS = {
     "name": _("nom"),
@@ -24,18 +52,18 @@ class TerritorySortForm(forms.Form):
 class CompareForm(forms.Form):
     MIN, MAX = 2, 4
 
-    territory = forms.ModelMultipleChoiceField(
-        label=_("Territoires à comparer"),
-        queryset=Territory.objects.all(),
-        to_field_name="slug",
-        error_messages={
-            "invalid_choice": _("« %(value)s » n'est pas un territoire connu."),
-            "required": _("Choisissez de 2 à 4 territoires."),
-        },
+    territory = forms.Field(
+        label=_("Territoires à comparer"), required=False, widget=forms.MultipleHiddenInput
     )
+    add = PlaceField(label=_("Ajouter un territoire"), required=False)
 
     def clean_territory(self):
-        chosen = self.cleaned_data["territory"]
+        # Each one typed or linked by name or slug, resolved like any place picker; duplicates count once.
+        chosen, field = {}, PlaceField()
+        for text in self.data.getlist("territory") + self.data.getlist("add"):
+            territory = field.clean(text)
+            chosen.setdefault(territory.pk, territory)
+        chosen = list(chosen.values())
         if not self.MIN <= len(chosen) <= self.MAX:
             raise forms.ValidationError(
                 _("Choisissez de %(min)d à %(max)d territoires (vous en avez choisi %(count)d)."),
@@ -48,4 +76,11 @@ class CompareForm(forms.Form):
         """Empty picker values ("add a territory: —") are not a choice."""
         data = query.copy()
         data.setlist("territory", [slug for slug in query.getlist("territory") if slug][:20])
+        data.setlist("add", [text for text in query.getlist("add") if text][:4])
         return cls(data)
+
+
+class PlaceFilter(django_filters.Filter):
+    """A FilterSet's territory picker (hubs, professionals, programmes), typed and resolved like PlaceField."""
+
+    field_class = PlaceField

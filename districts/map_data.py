@@ -2,26 +2,12 @@
 
 from django.core.cache import cache
 
-from config.geo import as_multipolygon
+from config import geo
 from districts import stats
 from districts.models import Territory
 
 CACHE_KEY = "districts-geojson"
 CACHE_SECONDS = 300
-SIMPLIFY_DEGREES = 0.0001  # about 10 m: invisible at city zoom, divides the size several times
-COORDINATE_DECIMALS = 5
-
-
-def _rounded(coordinates):
-    if isinstance(coordinates[0], (int, float)):
-        return [round(c, COORDINATE_DECIMALS) for c in coordinates]
-    return [_rounded(c) for c in coordinates]
-
-
-def outline(boundary) -> dict:
-    """A boundary as a light GeoJSON geometry: simplified (each ring's topology kept) and rounded."""
-    shape = as_multipolygon(boundary.simplify(SIMPLIFY_DEGREES, preserve_topology=True))
-    return {"type": "MultiPolygon", "coordinates": _rounded(shape.coords)}
 
 
 def districts_geojson() -> dict:
@@ -37,16 +23,15 @@ def districts_geojson() -> dict:
     figures = stats.official_figures(
         {t.pk for t in territories} | {t.parent_id for t in territories}, gp_only=True
     )
-    counts = stats.directory_counts()
+    counts = stats.directory_counts(t.pk for t in territories)
     features = []
     for territory in territories:
         parent_sources = [f.source for f in figures.get(territory.parent_id, [])]
         official = stats.comparable(figures.get(territory.pk, []), parent_sources)
         features.append(
-            {
-                "type": "Feature",
-                "geometry": outline(territory.boundary),
-                "properties": {
+            geo.feature(
+                geo.outline(territory.boundary),
+                {
                     "name": territory.name,
                     "slug": territory.slug,
                     "url": territory.get_absolute_url(),
@@ -55,12 +40,12 @@ def districts_geojson() -> dict:
                     "gp_official_source": f"{official.source}, {official.year or 'année non précisée'}"
                     if official
                     else "",
-                    "gp_computed": stats.per_10k(counts.gps(territory.pk), territory.population),
+                    "gp_computed": stats.per_10k(counts[territory.pk].gps, territory.population),
                     "priority_area": territory.is_priority_area,
                 },
-            }
+            )
         )
-    data = {"type": "FeatureCollection", "features": features}
+    data = geo.feature_collection(features)
     cache.set(CACHE_KEY, data, CACHE_SECONDS)
     return data
 

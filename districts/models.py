@@ -1,7 +1,10 @@
 from django.contrib.gis.db import models
-from django.db.models import Q
+from django.db.models import Case, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from config.geo import validate_wgs84
 
 
 class TerritoryQuerySet(models.QuerySet):
@@ -31,17 +34,59 @@ class TerritoryQuerySet(models.QuerySet):
         )
 
     def enclosing(self, territory):
-        """The territory and every territory above it (Le Blosne, Rennes, … France), in one query."""
-        return self.filter(
-            Q(pk=territory.pk)
-            | Q(children=territory)
-            | Q(children__children=territory)
-            | Q(children__children__children=territory)
-            | Q(children__children__children__children=territory)
-        ).distinct()
+        """The territory and every territory above it (Le Blosne, Rennes, … France)."""
+        return self.enclosing_any([territory.pk])
+
+    def enclosing_any(self, territory_ids):
+        """Those territories and every territory above any of them.
+
+        The ids come from one query following `parent` four times (primary-key joins): filtering on an OR of
+        reverse joins instead costs a scan of the whole tree once it has 35,000 communes.
+        """
+        ids = {pk for pk in territory_ids if pk}
+        chains = Territory.objects.filter(pk__in=ids).values_list(
+            "parent", "parent__parent", "parent__parent__parent", "parent__parent__parent__parent"
+        )
+        ids |= {pk for chain in chains for pk in chain if pk}
+        return self.filter(pk__in=ids)
 
     def by_name(self):
         return self.order_by("name", "pk")
+
+    def for_list(self, sort: str = "name"):
+        """Quartiers, communes and cities as /districts/ lists them: by city or department, then by `sort`.
+
+        Sorted in SQL, so the list can be paginated whatever the number of communes. The official figure
+        sorted on is the newest GP figure; the page shows the one from its city's source where there is one.
+        """
+        counts = DirectoryCount.objects.filter(territory=OuterRef("pk")).values("territory")
+        gp_figures = DensityFigure.objects.filter(territory=OuterRef("pk"), profession__counts_as_gp=True)
+        listed = self.filter(level__in=[Territory.Level.DISTRICT, Territory.Level.CITY]).annotate(
+            head=Case(When(level=Territory.Level.CITY, then=F("name")), default=F("parent__name")),
+            is_head=Case(When(level=Territory.Level.CITY, then=Value(0)), default=Value(1)),
+            hub_total=Coalesce(
+                Subquery(counts.filter(profession__isnull=True).annotate(n=Sum("count")).values("n")), 0
+            ),
+            gp_total=Coalesce(
+                Subquery(counts.filter(profession__counts_as_gp=True).annotate(n=Sum("count")).values("n")), 0
+            ),
+            official_gp=Subquery(
+                gp_figures.order_by(F("year").desc(nulls_last=True), "pk").values("per_10k")[:1]
+            ),
+            computed_gp=ExpressionWrapper(
+                F("gp_total") * 10_000.0 / NullIf(F("population"), 0), FloatField()
+            ),
+        )
+        keys = {
+            "name": "name",
+            "population": "population",
+            "hubs": "hub_total",
+            "computed": "computed_gp",
+            "official": "official_gp",
+        }
+        key = F(keys[sort.lstrip("-")])
+        key = key.desc(nulls_last=True) if sort.startswith("-") else key.asc(nulls_last=True)
+        return listed.order_by(F("head").asc(nulls_last=True), "is_head", key, "name", "pk")
 
 
 class Territory(models.Model):
@@ -69,7 +114,9 @@ class Territory(models.Model):
         blank=True,
         help_text=_("Code INSEE de la commune, du département ou de la région, ou code du quartier."),
     )
-    boundary = models.MultiPolygonField(_("contour"), srid=4326, null=True, blank=True)
+    boundary = models.MultiPolygonField(
+        _("contour"), srid=4326, null=True, blank=True, validators=[validate_wgs84]
+    )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(_("année de population"), null=True, blank=True)
     population_source = models.CharField(_("source de la population"), max_length=300, blank=True)
@@ -113,11 +160,27 @@ class Territory(models.Model):
         return chain
 
 
+class DensityFigureQuerySet(models.QuerySet):
+    def for_gps_around(self, territory):
+        """GP figures of a hub's quartier and city, newest first: what a hub page sets beside it."""
+        return (
+            self.filter(territory__in=Territory.objects.enclosing(territory), profession__counts_as_gp=True)
+            .filter(territory__level__in=[Territory.Level.DISTRICT, Territory.Level.CITY])
+            .select_related("territory", "profession")
+            .defer("territory__boundary")
+            .order_by("-territory__level", "-year", "pk")
+        )
+
+
 class DensityFigure(models.Model):
     """An official density figure, as published by its source (never computed here)."""
 
     territory = models.ForeignKey(
-        Territory, verbose_name=_("territoire"), on_delete=models.CASCADE, related_name="densities"
+        # Official figures are sources: a territory that has some cannot be deleted by accident.
+        Territory,
+        verbose_name=_("territoire"),
+        on_delete=models.PROTECT,
+        related_name="densities",
     )
     profession = models.ForeignKey(
         "professionals.Profession",
@@ -137,6 +200,8 @@ class DensityFigure(models.Model):
     source = models.CharField(_("source"), max_length=300)
     source_url = models.URLField(_("lien vers la source"), max_length=500, blank=True)
 
+    objects = DensityFigureQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("densité officielle")
         verbose_name_plural = _("densités officielles")
@@ -150,3 +215,40 @@ class DensityFigure(models.Model):
 
     def __str__(self):
         return f"{self.territory} · {self.profession} · {self.per_10k}"
+
+
+class DirectoryCount(models.Model):
+    """What the directory holds under a territory (the territory and everything below it).
+
+    A row counts published hubs (no profession), or active professionals of one profession who practise in
+    them, by planned retirement year. The hubs app keeps these rows up to date on every write
+    (`hubs.services.recount_territories`): territory pages read counts without loading the directory, and
+    this app needs nothing from the apps above it. Never shown per person (see `districts/stats.py`).
+    """
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="directory_counts")
+    profession = models.ForeignKey(
+        "professionals.Profession", on_delete=models.CASCADE, null=True, blank=True
+    )
+    planned_retirement_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("décompte de l'annuaire")
+        verbose_name_plural = _("décomptes de l'annuaire")
+        indexes = [models.Index(fields=["territory", "profession"], name="directory_count_lookup")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(profession__isnull=False) | Q(planned_retirement_year__isnull=True),
+                name="directory_count_hubs_have_no_year",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.territory} · {self.profession or 'lieux'} · {self.count}"
+
+    @classmethod
+    def professionals_in_directory(cls) -> int:
+        """Active professionals in published hubs, from the counts of the top of the tree (no scan)."""
+        tops = cls.objects.filter(territory__parent__isnull=True, profession__isnull=False)
+        return tops.aggregate(total=models.Sum("count"))["total"] or 0

@@ -2,59 +2,19 @@
 
 import csv
 import json
-from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.contrib.gis.gdal.error import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
-from config.geo import as_multipolygon
-from districts.models import DensityFigure, Territory
-from professionals.models import Profession
-
-Progress = Callable[[str], None]
-
-AMELI_SOURCE = "Assurance Maladie, effectifs et densités de professionnels de santé"
-AMELI_URL = "https://data.ameli.fr/pages/data-professionnels-sante-liberaux/"
-# Assurance Maladie labels -> our profession codes; other professions are not in the directory.
-AMELI_PROFESSIONS = {
-    "Ensemble des médecins généralistes": "general-practitioner",
-    "Infirmiers": "nurse",
-    "Masseurs-kinésithérapeutes": "physiotherapist",
-    "Sages-femmes": "midwife",
-    "Orthophonistes": "speech-therapist",
-    "Orthoptistes": "orthoptist",
-    "Ensemble des chirurgiens-dentistes": "dentist",
-    "Pédiatres": "paediatrician",
-    "Psychiatres": "psychiatrist",
-    "Pédicures-podologues": "podiatrist",
-}
-
-
-class ImportProblem(Exception):
-    """Bad input, described so a person can find and fix it (row or feature, field)."""
-
-
-def _quiet(_message: str) -> None:
-    pass
-
-
-def unique_slug(name: str, *qualifiers: str, exclude_pk=None) -> str:
-    """slugify(name), qualified by the parent or code when another territory has it already."""
-    others = Territory.objects.exclude(pk=exclude_pk)
-    candidate = slugify(name)[:190] or "territoire"
-    for qualifier in qualifiers:
-        if not others.filter(slug=candidate).exists():
-            return candidate
-        candidate = slugify(f"{name} {qualifier}")[:190]
-    suffix = 2
-    base = candidate
-    while others.filter(slug=candidate).exists():
-        candidate, suffix = f"{base}-{suffix}", suffix + 1
-    return candidate
+from config.geo import as_multipolygon, validate_wgs84
+from config.imports import ImportProblem, Progress, open_csv, quiet, require_columns
+from config.text import unique_slug
+from districts.models import Territory
+from districts.signals import territories_changed
 
 
 def read_feature_collection(path: Path) -> list[dict]:
@@ -82,7 +42,7 @@ def import_territories(
     code_field: str | None = None,
     code_prefix: str = "",
     only_codes: Iterable[str] = (),
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> tuple[int, int]:
     """Create or update one territory per polygon feature. Returns (created, updated)."""
     if level not in Territory.Level.values:
@@ -111,7 +71,12 @@ def import_territories(
         if territory is None:
             territory = Territory(level=level, code=code)
             qualifiers = [parent.name] if parent else []
-            territory.slug = unique_slug(name, *qualifiers, code or str(number))
+            territory.slug = unique_slug(
+                Territory.objects.all(),
+                name,
+                fallback="territoire",
+                qualifiers=(*qualifiers, code or str(number)),
+            )
             created += 1
         else:
             updated += 1
@@ -121,7 +86,7 @@ def import_territories(
     progress("\n")
     if wanted and created + updated == 0:
         raise ImportProblem(f"{path}: no feature has the code(s) {', '.join(sorted(wanted))}")
-    reassign_hub_territories()
+    territories_changed.send(sender=Territory)
     return created, updated
 
 
@@ -134,26 +99,17 @@ def _boundary(geometry: dict | None, label: str):
         shape = GEOSGeometry(json.dumps(geometry), srid=4326)
     except (GEOSException, GDALException, ValueError) as exc:
         raise ImportProblem(f"{label}: geometry cannot be read ({exc})") from exc
+    try:
+        validate_wgs84(shape)
+    except ValidationError as exc:
+        raise ImportProblem(f"{label}: {' '.join(exc.messages)}") from exc
     if not shape.valid:
         shape = shape.buffer(0)  # repairs self-intersections that some open data sets contain
     return as_multipolygon(shape)
 
 
-def reassign_hub_territories() -> int:
-    """Boundaries changed: hubs placed automatically follow them; hand-set ones stay."""
-    from hubs.models import Hub
-
-    moved = 0
-    for hub in Hub.objects.filter(territory_set_by_hand=False, location__isnull=False):
-        district = hub.district_at_location()
-        if district != hub.territory:
-            hub.save()
-            moved += 1
-    return moved
-
-
 @transaction.atomic
-def import_populations(*, path: Path, year: int, source: str, progress: Progress = _quiet) -> int:
+def import_populations(*, path: Path, year: int, source: str, progress: Progress = quiet) -> int:
     """Set the population of every commune-level territory whose INSEE code is in the file."""
     by_code = {
         t.code: t
@@ -162,9 +118,9 @@ def import_populations(*, path: Path, year: int, source: str, progress: Progress
         )
     }
     updated = 0
-    with _open_csv(path) as handle:
+    with open_csv(path) as handle:
         reader = csv.DictReader(handle, delimiter=";")
-        _require_columns(path, reader.fieldnames, ["code_insee", "population"])
+        require_columns(path, reader.fieldnames, ["code_insee", "population"])
         for line, row in enumerate(reader, start=2):
             territory = by_code.get(row["code_insee"].strip())
             if territory is None:
@@ -187,68 +143,3 @@ def import_populations(*, path: Path, year: int, source: str, progress: Progress
             progress(f"line {line}: {updated} territories updated")
     progress("\n")
     return updated
-
-
-@transaction.atomic
-def import_ameli_densities(*, path: Path, progress: Progress = _quiet) -> tuple[int, int]:
-    """Store Assurance Maladie densities (per 100,000) per 10,000 for the territories we have.
-
-    Rows: a department (code), a whole region (departement 999) or France (region 99).
-    """
-    territories = {(t.level, t.code): t for t in Territory.objects.exclude(code="")}
-    professions = {p.code: p for p in Profession.objects.filter(code__in=AMELI_PROFESSIONS.values())}
-    created = updated = 0
-    with _open_csv(path) as handle:
-        reader = csv.DictReader(handle)
-        _require_columns(
-            path,
-            reader.fieldnames,
-            ["annee", "profession_sante", "region", "departement", "classe_age", "libelle_sexe", "densite"],
-        )
-        for line, row in enumerate(reader, start=2):
-            profession = professions.get(AMELI_PROFESSIONS.get(row["profession_sante"], ""))
-            if profession is None or row["classe_age"] != "tout_age" or row["libelle_sexe"] != "tout sexe":
-                continue
-            if row["region"] == "99":
-                key = (Territory.Level.COUNTRY, "FR")
-            elif row["departement"] == "999":
-                key = (Territory.Level.REGION, row["region"])
-            else:
-                key = (Territory.Level.DEPARTMENT, row["departement"])
-            territory = territories.get(key)
-            if territory is None:
-                continue
-            try:
-                per_100k = Decimal(row["densite"])
-                year = int(row["annee"])
-                if per_100k < 0:
-                    raise InvalidOperation
-            except (InvalidOperation, ValueError) as exc:
-                raise ImportProblem(
-                    f"line {line}: densite {row['densite']!r} / annee {row['annee']!r} is not a valid figure"
-                ) from exc
-            _, was_created = DensityFigure.objects.update_or_create(
-                territory=territory,
-                profession=profession,
-                year=year,
-                source=AMELI_SOURCE,
-                defaults={"per_10k": per_100k / 10, "source_url": AMELI_URL},
-            )
-            created += was_created
-            updated += not was_created
-            progress(f"line {line}: {created} figures created, {updated} updated")
-    progress("\n")
-    return created, updated
-
-
-def _open_csv(path: Path):
-    try:
-        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (the caller closes it)
-    except OSError as exc:
-        raise ImportProblem(f"{path}: cannot be read ({exc})") from exc
-
-
-def _require_columns(path, fieldnames, required):
-    missing = [c for c in required if c not in (fieldnames or [])]
-    if missing:
-        raise ImportProblem(f"{path}: column(s) {', '.join(missing)} missing from the header")

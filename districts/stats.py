@@ -1,8 +1,8 @@
 """Densities for territory pages: official figures as published, and figures computed from the directory.
 
-Computed figures are never stored: active professionals practising in the published hubs of a territory
-(and of every territory under it) ÷ population × 10,000. Everything here costs a fixed number of queries,
-whatever the number of territories.
+Computed figures: active professionals practising in the published hubs of a territory (and of every
+territory under it) ÷ population × 10,000, from the counts the hubs app keeps (`DirectoryCount`). Everything
+here costs a fixed number of queries, whatever the size of the directory.
 """
 
 import datetime
@@ -10,12 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from districts.models import DensityFigure, Territory
-from hubs.models import Hub
-from professionals.models import Membership, Profession, Professional
+from districts.models import DensityFigure, DirectoryCount, Territory
 
 RETIREMENT_HORIZON_YEARS = 5
-MIN_GPS_FOR_RETIREMENT_OUTLOOK = 3  # below this, a retirement could point at one person
+MIN_GPS_FOR_RETIREMENT_OUTLOOK = 3  # fewer retiring (or staying) could point at one person
 
 
 def per_10k(count: int, population: int | None) -> float | None:
@@ -40,61 +38,41 @@ def official_figures(territory_ids, *, gp_only: bool = False) -> dict[int, list[
     return {tid: newest_first(items) for tid, items in by_territory.items()}
 
 
-def _ancestor_ids() -> dict[int, list[int]]:
-    """territory id -> its id and its parents' ids, from one query over the whole tree."""
-    parents = dict(Territory.objects.values_list("pk", "parent_id"))
-    chains = {}
-    for pk in parents:
-        chain, current = [], pk
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = parents.get(current)
-        chains[pk] = chain
-    return chains
-
-
 @dataclass
-class DirectoryCounts:
-    """Distinct active professionals (by profession code) and published hubs under each territory."""
+class Counts:
+    """What the directory holds under one territory."""
 
-    professionals: dict[int, dict[str, set[int]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    hubs: int = 0
+    professionals: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # by profession code
+    gps_by_retirement_year: dict[int | None, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def gps(self) -> int:
+        return sum(self.gps_by_retirement_year.values())
+
+    def count(self, profession_code: str) -> int:
+        return self.professionals.get(profession_code, 0)
+
+    def gps_retiring_by(self, year: int) -> int:
+        return sum(
+            n for planned, n in self.gps_by_retirement_year.items() if planned is not None and planned <= year
+        )
+
+
+def directory_counts(territory_ids) -> dict[int, Counts]:
+    """One query; a territory with nothing in the directory gets empty counts."""
+    counts = defaultdict(Counts)
+    rows = DirectoryCount.objects.filter(territory_id__in=list(territory_ids)).values_list(
+        "territory_id", "profession__code", "profession__counts_as_gp", "planned_retirement_year", "count"
     )
-    hubs: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
-    gp_codes: set[str] = field(default_factory=set)
-
-    def gps(self, territory_id: int) -> int:
-        people = set()
-        for code in self.gp_codes:
-            people |= self.professionals[territory_id].get(code, set())
-        return len(people)
-
-    def count(self, territory_id: int, profession_code: str) -> int:
-        return len(self.professionals[territory_id].get(profession_code, set()))
-
-    def hub_count(self, territory_id: int) -> int:
-        return len(self.hubs[territory_id])
-
-
-def directory_counts(within: Territory | None = None) -> DirectoryCounts:
-    """A few queries for the directory (or one territory's part of it), rolled up the tree in Python."""
-    chains = _ancestor_ids()
-    counts = DirectoryCounts()
-    hubs = Hub.objects.published().filter(territory__isnull=False)
-    if within is not None:
-        hubs = hubs.filter(territory__in=Territory.objects.within(within))
-    rows = (
-        Membership.objects.filter(professional__active=True, hub__in=hubs)
-        .values_list("hub__territory_id", "professional_id", "professional__profession__code")
-        .distinct()
-    )
-    for territory_id, professional_id, code in rows:
-        for pk in chains.get(territory_id, [territory_id]):
-            counts.professionals[pk][code].add(professional_id)
-    for territory_id, hub_id in hubs.values_list("territory_id", "pk"):
-        for pk in chains.get(territory_id, [territory_id]):
-            counts.hubs[pk].add(hub_id)
-    counts.gp_codes = set(Profession.objects.filter(counts_as_gp=True).values_list("code", flat=True))
+    for territory_id, code, counts_as_gp, year, n in rows:
+        here = counts[territory_id]
+        if code is None:
+            here.hubs += n
+            continue
+        here.professionals[code] += n
+        if counts_as_gp:
+            here.gps_by_retirement_year[year] += n
     return counts
 
 
@@ -129,27 +107,58 @@ class RetirementOutlook:
     density_after: float | None
 
 
+@dataclass(frozen=True)
+class _Tally:
+    gps: int
+    retiring: int
+
+    def __sub__(self, other):
+        return _Tally(self.gps - other.gps, self.retiring - other.retiring)
+
+    def __add__(self, other):
+        return _Tally(self.gps + other.gps, self.retiring + other.retiring)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.gps == 0 and self.retiring == 0
+
+    @property
+    def is_safe(self) -> bool:
+        """Nobody's plan can be read off it: at least 3 GPs who retire and 3 who stay ("not all, not none")."""
+        staying = self.gps - self.retiring
+        return min(self.retiring, staying) >= MIN_GPS_FOR_RETIREMENT_OUTLOOK
+
+
 def retirement_outlook(
     territory: Territory, *, today: datetime.date | None = None
 ) -> RetirementOutlook | None:
-    """Aggregated only, and only from 3 GPs up, so no one's plans can be read off the page."""
+    """Aggregated, and shown only when no one's plan can be worked out from it.
+
+    The counts must be safe (at least 3 GPs retiring and 3 staying: never "all" or "none"), and so must
+    what a reader gets by subtraction: a parent minus those of its children that show an outlook. When
+    that remainder is unsafe, the children hide theirs and the parent shows the total.
+    """
     horizon = (today or datetime.date.today()).year + RETIREMENT_HORIZON_YEARS
-    gps = (
-        Professional.objects.active()
-        .general_practitioners()
-        .filter(memberships__hub__published=True)
-        .practising_in(Territory.objects.within(territory))
-    )
-    years = [year for _pk, year in gps.values_list("pk", "planned_retirement_year")]  # pk: one row per person
-    if len(years) < MIN_GPS_FOR_RETIREMENT_OUTLOOK:
+    siblings = []
+    if territory.parent_id is not None:
+        siblings = list(Territory.objects.filter(parent_id=territory.parent_id).values_list("pk", flat=True))
+    scope = {territory.pk, *siblings} | ({territory.parent_id} if territory.parent_id else set())
+    counts = directory_counts(scope)
+    tallies = {pk: _Tally(counts[pk].gps, counts[pk].gps_retiring_by(horizon)) for pk in scope}
+    own = tallies[territory.pk]
+    if not own.is_safe:
         return None
-    retiring = sum(1 for year in years if year is not None and year <= horizon)
+    if territory.parent_id is not None:
+        shown = [pk for pk in siblings if tallies[pk].is_safe]
+        remainder = tallies[territory.parent_id] - sum((tallies[pk] for pk in shown), _Tally(0, 0))
+        if not (remainder.is_empty or remainder.is_safe):
+            return None
     return RetirementOutlook(
-        gps=len(years),
-        retiring=retiring,
+        gps=own.gps,
+        retiring=own.retiring,
         horizon=horizon,
-        density_now=per_10k(len(years), territory.population),
-        density_after=per_10k(len(years) - retiring, territory.population),
+        density_now=per_10k(own.gps, territory.population),
+        density_after=per_10k(own.gps - own.retiring, territory.population),
     )
 
 
@@ -161,3 +170,126 @@ def gp_gap(
         return None
     missing = (float(reference) - float(density)) * population / 10_000
     return round(max(missing, 0.0), 1)
+
+
+@dataclass
+class Row:
+    """A territory in the list or in a comparison: its official and computed GP densities."""
+
+    territory: Territory
+    official: DensityFigure | None
+    computed: float | None
+    gps: int
+    hubs: int
+    is_reference: bool = False
+    gp_figures: list[DensityFigure] = field(default_factory=list)
+    nurse_figures: list[DensityFigure] = field(default_factory=list)
+
+
+def rows_for(territories) -> list[Row]:
+    ids = {t.pk for t in territories} | {t.parent_id for t in territories if t.parent_id}
+    figures = official_figures(ids, gp_only=True)
+    counts = directory_counts(ids)
+    return [
+        Row(
+            territory=t,
+            # Beside its city's figure, from the same source when there is one.
+            official=comparable(figures.get(t.pk, []), [f.source for f in figures.get(t.parent_id, [])]),
+            computed=per_10k(counts[t.pk].gps, t.population),
+            gps=counts[t.pk].gps,
+            hubs=counts[t.pk].hubs,
+        )
+        for t in territories
+    ]
+
+
+def grouped(rows: list[Row]) -> list[tuple[Territory | None, dict]]:
+    """Quartiers under their city, communes under their department; a city heads its own group.
+
+    The rows come sorted (Territory.objects.for_list()): groups keep that order.
+    """
+    groups = {}
+    for row in rows:
+        head = row.territory if row.territory.level == Territory.Level.CITY else row.territory.parent
+        group = groups.setdefault(head, {"head": None, "rows": []})
+        if row.territory == head:
+            group["head"] = row
+        else:
+            group["rows"].append(row)
+    return list(groups.items())
+
+
+def comparison(chosen: list[Territory]) -> list[Row]:
+    """The chosen territories, then every territory above them as a reference column (city, …, country)."""
+    chosen_ids = {t.pk for t in chosen}
+    level_order = {level: index for index, level in enumerate(Territory.Level.values)}
+    references = sorted(
+        Territory.objects.enclosing_any(chosen_ids).exclude(pk__in=chosen_ids).defer("boundary"),
+        key=lambda t: (level_order[t.level], t.name),
+    )
+    columns = rows_for(chosen + references)
+    figures = official_figures([row.territory.pk for row in columns])
+    for row in columns:
+        row.gp_figures = [f for f in figures.get(row.territory.pk, []) if f.profession.counts_as_gp]
+        row.nurse_figures = [f for f in figures.get(row.territory.pk, []) if f.profession.code == "nurse"]
+        row.is_reference = row.territory.pk not in chosen_ids
+    return columns
+
+
+def profile(territory: Territory) -> dict:
+    """Everything a territory page shows: figures, bars against each parent, gaps, counts, retirements."""
+    ancestors = territory.ancestors()
+    figures = official_figures([territory.pk, *(a.pk for a in ancestors)])
+    counts = directory_counts([territory.pk])[territory.pk]
+
+    def gp_figures(t):
+        return [f for f in figures.get(t.pk, []) if f.profession.counts_as_gp]
+
+    own_gp = most_shared(gp_figures(territory), [gp_figures(a) for a in ancestors])
+    computed_gp = per_10k(counts.gps, territory.population)
+    bars = [(territory.name, "official", own_gp), (territory.name, "computed", computed_gp)]
+    bars += [(a.name, "official", latest(gp_figures(a))) for a in ancestors]
+    own = figures.get(territory.pk, [])
+    return {
+        "ancestors": ancestors,
+        "figures": sorted(own, key=lambda f: f.profession.name),
+        "computed_gp": computed_gp,
+        "gp_count": counts.gps,
+        "hub_count": counts.hubs,
+        "computed_by_profession": [
+            (p, counts.count(p.code), per_10k(counts.count(p.code), territory.population))
+            for p in sorted({f.profession for f in own}, key=lambda p: p.name)
+        ],
+        "bars": _bars(bars),
+        "gaps": _gaps(territory, ancestors, gp_figures, own_gp.per_10k if own_gp else computed_gp, own_gp),
+        "retirement": retirement_outlook(territory),
+    }
+
+
+def _bars(bars) -> list[dict]:
+    values = [float(figure.per_10k) if isinstance(figure, DensityFigure) else figure for _, _, figure in bars]
+    top = max([v for v in values if v is not None], default=0) or 1
+    return [
+        {
+            "name": name,
+            "kind": kind,
+            "value": value,
+            "figure": figure if kind == "official" else None,
+            "width": round((value or 0) / top * 100),
+        }
+        for (name, kind, figure), value in zip(bars, values, strict=True)
+    ]
+
+
+def _gaps(territory, ancestors, gp_figures, current, own_gp) -> list[dict]:
+    """How far from its city's and the country's density, from the same source where possible."""
+    own_source = [own_gp.source] if own_gp else []
+    gaps = []
+    for reference in ancestors:
+        if reference.level not in (Territory.Level.CITY, Territory.Level.COUNTRY):
+            continue
+        reference_gp = comparable(gp_figures(reference), own_source)
+        gap = gp_gap(territory.population, current, reference_gp.per_10k if reference_gp else None)
+        if gap is not None:
+            gaps.append({"reference": reference, "figure": reference_gp, "missing": gap})
+    return gaps

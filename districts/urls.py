@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.territory_list, name="list"),
     path("compare/", views.territory_compare, name="compare"),
     path("map.geojson", views.territory_map_data, name="map_data"),
+    path("suggest/", views.territory_suggest, name="suggest"),
     path("<slug:slug>/", views.territory_detail, name="detail"),
 ]

@@ -1,19 +1,32 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.utils import timezone
+from django.contrib.auth import get_user_model
+from django.http import HttpResponseRedirect
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from leaflet.admin import LeafletGeoAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history import GuardedHistoryAdmin
+from config.roles import is_city_editor
+from config.spreadsheet import import_formats
+from hubs import services
 from hubs.models import Closure, CorrectionRequest, Hub, OpeningHours, Service
-from hubs.resources import HubResource, import_formats
-from hubs.roles import can_edit_hub, is_city_editor
+from hubs.resources import HubResource
 from professionals.models import Membership
-from programmes.models import Funding
 
-MANAGER_READONLY = ["slug", "published", "managers", "territory_set_by_hand", "is_demo", "finess"]
+# What only city editors decide: whether and where a hub is public, who manages it, its registry number.
+MANAGER_READONLY = [
+    "slug",
+    "published",
+    "managers",
+    "territory_set_by_hand",
+    "is_demo",
+    "finess",
+    "source",
+    "source_url",
+]
 
 
 class HubChildInline(admin.TabularInline):
@@ -22,17 +35,13 @@ class HubChildInline(admin.TabularInline):
     extra = 0
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or can_edit_hub(request.user, obj)
-        )
+        return super().has_change_permission(request, obj) and (obj is None or obj.editable_by(request.user))
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and (obj is None or can_edit_hub(request.user, obj))
+        return super().has_add_permission(request, obj) and (obj is None or obj.editable_by(request.user))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or can_edit_hub(request.user, obj)
-        )
+        return super().has_delete_permission(request, obj) and (obj is None or obj.editable_by(request.user))
 
 
 class OpeningHoursInline(HubChildInline):
@@ -48,12 +57,6 @@ class MembershipInline(HubChildInline):
     autocomplete_fields = ["professional"]
 
 
-class FundingInline(admin.TabularInline):
-    model = Funding
-    extra = 0
-    autocomplete_fields = ["programme"]
-
-
 class HubAdminForm(forms.ModelForm):
     """Carries the version the editor started from: a save on top of someone else's is refused."""
 
@@ -65,36 +68,12 @@ class HubAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if self.instance.pk is None:
-            return data
-        # Locked until the admin's transaction ends, so two saves cannot both pass this check.
-        current = Hub.objects.select_for_update().only("version").get(pk=self.instance.pk).version
-        started_from = data.get("version") or current
-        if started_from != current:
-            raise forms.ValidationError(conflict_message(self.instance, started_from), code="conflict")
-        data["version"] = current
+        if self.instance.pk is not None:
+            try:
+                services.check_version(self.instance, expected_version=data.get("version"))
+            except services.VersionConflict as conflict:
+                raise forms.ValidationError(str(conflict), code="conflict") from None
         return data
-
-
-def conflict_message(hub, started_from: int) -> str:
-    newer = list(hub.history.filter(version__gte=started_from).order_by("history_date", "history_id"))
-    lines = []
-    for older, record in zip(newer, newer[1:], strict=False):
-        who = record.history_user or _("quelqu'un")
-        changes = record.diff_against(older).changes
-        fields = ", ".join(
-            f"{Hub._meta.get_field(c.field).verbose_name} : « {c.old} » → « {c.new} »"
-            for c in changes
-            if c.field != "version"
-        )
-        lines.append(
-            f"{who}, {timezone.localtime(record.history_date):%d/%m/%Y %H:%M} — {fields or _('horaires ou liens')}"
-        )
-    summary = " ; ".join(lines) or _("une autre modification")
-    return _(
-        "Ce lieu a été modifié par quelqu'un d'autre pendant que vous l'éditiez : %(summary)s. "
-        "Rien n'a été enregistré : rechargez la page pour repartir de la version actuelle, puis refaites vos changements."
-    ) % {"summary": summary}
 
 
 class ToVerifyFilter(admin.SimpleListFilter):
@@ -111,11 +90,12 @@ class ToVerifyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Hub)
-class HubAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, LeafletGeoAdmin):
+class HubAdmin(ImportExportModelAdmin, GuardedHistoryAdmin, LeafletGeoAdmin):
     form = HubAdminForm
     resource_classes = [HubResource]
     formats = import_formats()
     list_display = ["name", "kind", "status", "territory", "published", "last_verified_on", "is_demo"]
+    ordering = ["name", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = [
         ToVerifyFilter,
         "kind",
@@ -129,9 +109,9 @@ class HubAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, LeafletGeoAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["territory"]
     filter_horizontal = ["services", "supporters", "managers"]
-    history_list_display = ["version", "phone", "accepting_new_patients"]
     actions = ["mark_verified"]
-    inlines = [OpeningHoursInline, ClosureInline, MembershipInline, FundingInline]
+    never_restored = frozenset(services.NEVER_RESTORED)
+    inlines = [OpeningHoursInline, ClosureInline, MembershipInline]  # fundings: in each programme
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "status", "published", "description", "version"]}),
         (_("Adresse et position"), {"fields": ["street", "postcode", "city", "location", "territory", "territory_set_by_hand"]}),
@@ -163,17 +143,8 @@ class HubAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, LeafletGeoAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if is_city_editor(request.user) else {}
 
-    def get_inlines(self, request, obj):
-        return (
-            self.inlines
-            if is_city_editor(request.user)
-            else [OpeningHoursInline, ClosureInline, MembershipInline]
-        )
-
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or can_edit_hub(request.user, obj)
-        )
+        return super().has_change_permission(request, obj) and (obj is None or obj.editable_by(request.user))
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and is_city_editor(request.user)
@@ -189,40 +160,118 @@ class HubAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, LeafletGeoAdmin):
             if name != "delete_selected" or is_city_editor(request.user)
         }
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Restoring an old version is a deliberate overwrite: it starts from the current version.
-        if request.method == "POST":
-            data = request.POST.copy()
-            data["version"] = str(Hub.objects.only("version").get(pk=object_id).version)
-            request.POST = data
-        return super().history_form_view(request, object_id, version_id, extra_context)
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "managers":
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.version = form.cleaned_data["version"] + 1
-        super().save_model(request, obj, form, change)
+        services.save_hub(
+            obj, expected_version=form.cleaned_data.get("version") if change else None, user=request.user
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.refresh_search_text()
 
-    @admin.action(description=_("Marquer comme vérifié aujourd'hui"), permissions=["change"])
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form's check passed, then someone saved in the meantime: the transaction rolled back.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.VersionConflict as conflict:
+            self.message_user(request, str(conflict), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def has_verify_permission(self, request):
+        return is_city_editor(request.user)
+
+    @admin.action(description=_("Marquer comme vérifié aujourd'hui"), permissions=["verify"])
     def mark_verified(self, request, queryset):
-        today = timezone.localdate()
-        count = 0
-        for hub in queryset:
-            if can_edit_hub(request.user, hub):
-                hub.last_verified_on, hub.verified_by, hub.version = today, request.user, hub.version + 1
-                hub.save(update_fields=["last_verified_on", "verified_by", "version"])
-                count += 1
+        count = services.mark_verified(queryset, user=request.user)
         self.message_user(
             request, _("%(count)d lieu(x) marqué(s) comme vérifié(s).") % {"count": count}, messages.SUCCESS
         )
+
+    # History: restores go through the version check and bring back hours and closures too.
+
+    def apply_restore(self, request, obj, record, concrete, m2m, form_data):
+        try:
+            expected = int(form_data.get("version") or 0)
+        except ValueError:
+            expected = 0
+        services.restore_hub(
+            obj, record=record, fields=concrete, m2m=m2m, expected_version=expected, user=request.user
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except services.VersionConflict as conflict:
+            self.message_user(request, str(conflict), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def extra_restore_context(self, request, obj, record):
+        moment = services.end_of_version(record)
+        if moment is None:
+            return {"current_version": obj.version, "children_changes": []}
+        now, then = services.children_now(obj), services.children_as_of(obj, moment)
+        return {"current_version": obj.version, "children_changes": children_rows(now, then)}
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        records = list(historical_records)
+        if not records:
+            return
+        timeline = services.ChildrenTimeline(records[0].instance)
+        for newer, older in zip(records, records[1:], strict=False):
+            rows = children_rows(timeline.after_version(older), timeline.after_version(newer))
+            if rows:
+                newer.history_delta_changes = [
+                    *getattr(newer, "history_delta_changes", []),
+                    *({"field": r["label"], "old": r["now"], "new": r["then"]} for r in rows),
+                ]
+
+
+def children_rows(now: services.Children, then: services.Children) -> list[dict]:
+    """Hours and closures that differ, as rows of the restore table (now → then)."""
+    rows = []
+    if now.hours != then.hours:
+        rows.append(
+            {"label": _("Horaires d'ouverture"), "now": _hours(now.hours), "then": _hours(then.hours)}
+        )
+    if now.closures != then.closures:
+        rows.append(
+            {
+                "label": _("Fermetures exceptionnelles"),
+                "now": _closures(now.closures),
+                "then": _closures(then.closures),
+            }
+        )
+    return rows
+
+
+def _hours(hours) -> str:
+    days = dict(OpeningHours._meta.get_field("weekday").flatchoices)
+    return "; ".join(f"{days[d]} {o:%H:%M}–{c:%H:%M}" for d, o, c in sorted(hours)) or "—"
+
+
+def _closures(closures) -> str:
+    return (
+        "; ".join(
+            f"{formats.date_format(a, 'SHORT_DATE_FORMAT')}–{formats.date_format(b, 'SHORT_DATE_FORMAT')}"
+            + (f" ({reason})" if reason else "")
+            for a, b, reason in sorted(closures)
+        )
+        or "—"
+    )
 
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "profession"]
+    ordering = ["name", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = ["category"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -231,6 +280,7 @@ class ServiceAdmin(admin.ModelAdmin):
 @admin.register(CorrectionRequest)
 class CorrectionRequestAdmin(admin.ModelAdmin):
     list_display = ["hub", "created_at", "status", "short_message", "contact"]
+    ordering = ["-created_at", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = ["status", "created_at"]
     search_fields = ["hub__name", "message"]
     readonly_fields = ["hub", "message", "contact", "created_at", "handled_by"]
@@ -249,7 +299,7 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
-            obj is None or can_edit_hub(request.user, obj.hub)
+            obj is None or obj.hub.editable_by(request.user)
         )
 
     def save_model(self, request, obj, form, change):

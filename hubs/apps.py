@@ -9,8 +9,10 @@ class HubsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from hubs.models import _connect_search_text_signals
-        from hubs.roles import ensure_groups
+        from districts.signals import territories_changed
+        from hubs import counts
+        from hubs.services import follow_boundaries
 
-        _connect_search_text_signals()
-        post_migrate.connect(ensure_groups, sender=self, dispatch_uid="hubs-ensure-groups")
+        territories_changed.connect(follow_boundaries, dispatch_uid="hubs-follow-boundaries")
+        counts.connect_signals()
+        post_migrate.connect(counts.count_if_never_counted, sender=self, dispatch_uid="hubs-count-once")

@@ -2,15 +2,54 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config import geo
+from config.text import NamedRecordField
 from hubs.models import CorrectionRequest, Hub
 
 
-class CompareHubsForm(forms.Form):
+class HubField(NamedRecordField):
+    """A published hub typed by its name (or given by its slug in a link)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Hub.objects.published().only("pk", "name", "slug", "territory", "city"),
+            suggest_url="hubs:suggest",
+            **kwargs,
+        )
+
+    def label_of(self, hub) -> str:
+        return hub.name
+
+
+class PositionForm(forms.Form):
+    """A resident's position (from "Autour de moi" or a click on the map): both coordinates or neither.
+
+    Django's FloatField already refuses inf and nan.
+    """
+
+    lat = forms.FloatField(
+        label=_("Latitude"), required=False, min_value=-90, max_value=90, widget=forms.HiddenInput
+    )
+    lng = forms.FloatField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lng") is None):
+            raise forms.ValidationError(_("Une position a besoin d'une latitude et d'une longitude."))
+        return data
+
+    def point(self):
+        data = self.cleaned_data
+        if data.get("lat") is None or data.get("lng") is None:
+            return None
+        return geo.point(lat=data["lat"], lng=data["lng"])
+
+
+class CompareHubsForm(PositionForm):
     MIN, MAX = 2, 3
 
     hub = forms.Field(label=_("Lieux à comparer"), required=False, widget=forms.MultipleHiddenInput)
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
 
     def clean_hub(self):
         slugs = list(dict.fromkeys(self.data.getlist("hub")))  # repeated slugs count once
@@ -26,12 +65,6 @@ class CompareHubsForm(forms.Form):
                 _("Lieu inconnu : %(slugs)s."), params={"slugs": ", ".join(s[:60] for s in unknown)}
             )
         return slugs
-
-    def point(self):
-        data = self.cleaned_data
-        if data.get("lat") is None or data.get("lng") is None:
-            return None
-        return geo.point(lat=data["lat"], lng=data["lng"])
 
     @classmethod
     def from_query(cls, query):

@@ -1,30 +1,124 @@
-"""GeoJSON for the maps, built in Python so it is the same on PostGIS and SpatiaLite."""
+"""GeoJSON for the maps: a few hubs embedded in a page, or the compact collection of /hubs/map.geojson."""
 
+from django.core.cache import cache
+from django.db.models import Avg, Count, FloatField, Func, Min
+from django.db.models.functions import Floor
+from django.urls import reverse
 from django.utils import timezone
 
-COORDINATE_DECIMALS = 5  # about 1 m: enough for a marker, and it keeps responses small
+from config import geo
+from hubs.models import Hub
 
 
 def hubs_geojson(hubs, *, open_ids=None) -> dict:
     """hubs: Hub objects. open_ids: ids open now, when already known (else asked of each hub)."""
     now = timezone.now()
-    features = []
-    for hub in hubs:
-        if hub.location is None:
-            continue
-        is_open = hub.pk in open_ids if open_ids is not None else hub.is_open_at(now)
-        features.append(
-            feature(hub.location, hub.name, hub.get_kind_display(), hub.get_absolute_url(), is_open)
+    features = [
+        geo.feature(
+            geo.point_geometry(lng=hub.location.x, lat=hub.location.y),
+            {
+                "name": hub.name,
+                "kind": hub.get_kind_display(),
+                "url": hub.get_absolute_url(),
+                "open": hub.pk in open_ids if open_ids is not None else hub.is_open_at(now),
+            },
         )
-    return {"type": "FeatureCollection", "features": features}
+        for hub in hubs
+        if hub.location is not None
+    ]
+    return geo.feature_collection(features)
 
 
-def feature(location, name, kind_label, url, is_open) -> dict:
-    return {
-        "type": "Feature",
-        "geometry": {
-            "type": "Point",
-            "coordinates": [round(location.x, COORDINATE_DECIMALS), round(location.y, COORDINATE_DECIMALS)],
-        },
-        "properties": {"name": name, "kind": kind_label, "url": url, "open": is_open},
-    }
+# Past this many hubs in view, the map gets grid clusters (a count per cell) instead of one point per hub:
+# the answer stays small and fast whatever the size of the directory.
+CLUSTER_ABOVE = 1500
+NATIONAL_ZOOM = 5
+CELLS_PER_TILE = 6  # a 256 px tile cut in 6: cells of about 40 px
+
+
+MAP_CACHE_SECONDS = 60
+MAP_VERSION_KEY = "hubs-map-version"
+
+
+def map_version() -> int:
+    """Part of every cached map answer's key: a hub write moves it on, so no stale map outlives an edit."""
+    return cache.get_or_set(MAP_VERSION_KEY, 1, None)
+
+
+def forget_maps() -> None:
+    try:
+        cache.incr(MAP_VERSION_KEY)
+    except ValueError:  # never set, or evicted: nothing cached under it either
+        cache.set(MAP_VERSION_KEY, 1, None)
+
+
+def lng_lat():
+    return (
+        Func("location", function="ST_X", output_field=FloatField()),
+        Func("location", function="ST_Y", output_field=FloatField()),
+    )
+
+
+def map_geojson(hubs, *, zoom: int | None) -> dict:
+    """Single hubs where they are few enough, grid clusters where they are not (a national view)."""
+    located = hubs.filter(location__isnull=False)
+    if located.order_by().count() <= CLUSTER_ABOVE:
+        return compact_geojson(located)
+    return clustered_geojson(located, zoom=NATIONAL_ZOOM if zoom is None else zoom)
+
+
+def clustered_geojson(hubs, *, zoom: int) -> dict:
+    """A point per occupied grid cell (at the mean position of its hubs) with its count; lone hubs as hubs.
+
+    Grouped in SQL by cell number (floor of longitude and latitude over the cell size): the same on PostGIS
+    and SpatiaLite, and one row per cell, never one per hub.
+    """
+    size = 360 / 2**zoom / CELLS_PER_TILE
+    lng, lat = lng_lat()
+    cells = (
+        hubs.annotate(column=Floor(lng / size), row=Floor(lat / size))
+        .values("column", "row")
+        .annotate(count=Count("pk"), lng=Avg(lng), lat=Avg(lat), first=Min("pk"))
+        .order_by()
+    )
+    clusters, lone = [], []
+    for cell in cells:
+        if cell["count"] == 1:
+            lone.append(cell["first"])
+        else:
+            clusters.append(
+                geo.feature(geo.point_geometry(lng=cell["lng"], lat=cell["lat"]), {"count": cell["count"]})
+            )
+    collection = compact_geojson(hubs.filter(pk__in=lone))
+    collection["features"] += clusters
+    collection["clustered"] = True
+    return collection
+
+
+def compact_geojson(hubs) -> dict:
+    """Every hub of the queryset as a light point: 1,500 hubs are about 0.2 MB, 25 KB compressed.
+
+    Shared once per collection rather than per feature: the kind labels (features carry an index) and the
+    link pattern (features carry their id).
+    """
+    open_ids = set(hubs.open_at(timezone.now()).values_list("pk", flat=True))
+    kind_index = {value: index for index, value in enumerate(Hub.Kind.values)}
+    lng, lat = lng_lat()
+    rows = (
+        hubs.filter(location__isnull=False)
+        .annotate(lng=lng, lat=lat)
+        .values_list("pk", "name", "kind", "lng", "lat")
+    )
+    features = [
+        geo.feature(
+            geo.point_geometry(lng=lng, lat=lat),
+            {"name": name, "kind": kind_index[kind], **({"open": True} if pk in open_ids else {})},
+            id=pk,
+        )
+        for pk, name, kind, lng, lat in rows
+    ]
+    return geo.feature_collection(
+        features,
+        kinds=[str(label) for label in Hub.Kind.labels],
+        url=reverse("hubs:by_id", args=[0]).replace("/0/", "/{id}/"),
+    )

@@ -1,5 +1,4 @@
 import datetime
-import math
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -7,19 +6,19 @@ import holidays
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Distance
-from django.contrib.gis.geos import Polygon
 from django.contrib.gis.measure import D
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from config.text import normalise
-from professionals.models import Availability, Weekday
+from config import geo
+from config.roles import is_city_editor
+from config.text import SearchableQuerySet, normalise
+from professionals.models import Availability, Membership, Weekday
 
 PARIS = ZoneInfo("Europe/Paris")
-KM_PER_DEGREE_LAT = 111.32
 
 
 @cache
@@ -27,22 +26,11 @@ def french_holidays(year: int) -> holidays.HolidayBase:
     return holidays.France(years=year)
 
 
-def bbox_around(point, km: float) -> Polygon:
-    """A box that holds the circle: the spatial index narrows to it before exact distances."""
-    dlat = km / KM_PER_DEGREE_LAT
-    dlng = km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(point.y)), 0.01))
-    return Polygon.from_bbox((point.x - dlng, point.y - dlat, point.x + dlng, point.y + dlat))
-
-
-def open_at_filter(moment: datetime.datetime) -> Q | None:
-    """Q for hubs open at that moment, or None on a French public holiday (every hub is closed)."""
-    local = timezone.localtime(moment, PARIS)
-    day, now = local.date(), local.time()
-    if day in french_holidays(day.year):
-        return None
-    return Q(
-        opening_hours__weekday=day.weekday(), opening_hours__opens__lte=now, opening_hours__closes__gt=now
-    ) & ~Q(closures__starts_on__lte=day, closures__ends_on__gte=day)
+class ServiceQuerySet(models.QuerySet):
+    def offered(self):
+        """Services at least one published hub offers (a semi-join: no duplicates to remove)."""
+        offering = Hub.services.through.objects.filter(service=OuterRef("pk"), hub__published=True)
+        return self.filter(Exists(offering))
 
 
 class Service(models.Model):
@@ -63,6 +51,8 @@ class Service(models.Model):
         related_name="services",
     )
 
+    objects = ServiceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
@@ -71,12 +61,20 @@ class Service(models.Model):
         return self.name
 
 
-class HubQuerySet(models.QuerySet):
+class HubQuerySet(SearchableQuerySet):
     def published(self):
         return self.filter(published=True)
 
     def in_territories(self, territories):
         return self.filter(territory__in=territories)
+
+    def editable_by(self, user):
+        """Every hub for a city editor, their own hubs for a manager, none for anyone else."""
+        if is_city_editor(user):
+            return self
+        if not (user.is_active and user.is_staff):
+            return self.none()
+        return self.filter(managers=user)
 
     def by_name(self):
         return self.order_by("name", "pk")
@@ -84,7 +82,7 @@ class HubQuerySet(models.QuerySet):
     def near(self, point, *, km: float):
         """Within km of the point, with .distance; a bounding box first so the spatial index does the work."""
         return (
-            self.filter(location__within=bbox_around(point, km))
+            self.filter(location__within=geo.bbox_around(point, km))
             .filter(location__distance_lte=(point, D(km=km)))
             .annotate(distance=Distance("location", point))
         )
@@ -95,8 +93,16 @@ class HubQuerySet(models.QuerySet):
         return self.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=limit))
 
     def open_at(self, moment: datetime.datetime):
-        condition = open_at_filter(moment)
-        return self.none() if condition is None else self.filter(condition).distinct()
+        """Paris time, closed on French holidays; semi-joins on hours and closures, so no DISTINCT."""
+        local = timezone.localtime(moment, PARIS)
+        day, now = local.date(), local.time()
+        if day in french_holidays(day.year):
+            return self.none()
+        hours = OpeningHours.objects.filter(
+            hub=OuterRef("pk"), weekday=day.weekday(), opens__lte=now, closes__gt=now
+        )
+        closed = Closure.objects.filter(hub=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
+        return self.filter(Exists(hours)).exclude(Exists(closed))
 
     def for_listing(self):
         return (
@@ -106,9 +112,6 @@ class HubQuerySet(models.QuerySet):
         )
 
     def for_page(self):
-        from professionals.models import Membership
-        from programmes.models import Funding
-
         return (
             self.select_related("territory__parent")
             .defer("territory__boundary", "territory__parent__boundary")
@@ -118,7 +121,7 @@ class HubQuerySet(models.QuerySet):
                 "closures",
                 "supporters",
                 models.Prefetch("memberships", Membership.objects.select_related("professional__profession")),
-                models.Prefetch("fundings", Funding.objects.select_related("programme")),
+                "fundings__programme",  # declared by programmes, above this app: followed by name only
             )
         )
 
@@ -147,7 +150,9 @@ class Hub(models.Model):
     street = models.CharField(_("adresse"), max_length=200, blank=True)
     postcode = models.CharField(_("code postal"), max_length=10, blank=True)
     city = models.CharField(_("commune"), max_length=120, blank=True)
-    location = models.PointField(_("position"), srid=4326, null=True, blank=True)
+    location = models.PointField(
+        _("position"), srid=4326, null=True, blank=True, validators=[geo.validate_wgs84]
+    )
     territory = models.ForeignKey(
         "districts.Territory",
         verbose_name=_("quartier ou commune"),
@@ -225,7 +230,9 @@ class Hub(models.Model):
     search_text = models.TextField(editable=False, blank=True)
 
     objects = HubQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text"], m2m_fields=["services", "supporters", "managers"]
+    )
 
     class Meta:
         verbose_name = _("lieu de santé")
@@ -245,6 +252,27 @@ class Hub(models.Model):
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
 
+    def editable_by(self, user) -> bool:
+        return Hub.objects.editable_by(user).filter(pk=self.pk).exists()
+
+    def practising(self) -> list:
+        """Active professionals' memberships, by profession then name (from for_page()'s prefetch)."""
+        return sorted(
+            (m for m in self.memberships.all() if m.professional.active),
+            key=lambda m: (m.professional.profession.name, m.professional.display_name),
+        )
+
+    def head_count(self, profession) -> int:
+        return sum(1 for m in self.practising() if m.professional.profession == profession)
+
+    def services_by_category(self) -> list[tuple[str, list["Service"]]]:
+        services = sorted(self.services.all(), key=lambda s: s.name)
+        return [
+            (label, [s for s in services if s.category == value])
+            for value, label in Service.Category.choices
+            if any(s.category == value for s in services)
+        ]
+
     def district_at_location(self):
         from districts.models import Territory
 
@@ -257,11 +285,12 @@ class Hub(models.Model):
         if self.territory_id:
             parts.append(self.territory.name)
         if self.pk:
-            for service in self.services.select_related("profession"):
+            # In a fixed order: the same hub gives the same text, run after run, on every database.
+            for service in self.services.select_related("profession").order_by("pk"):
                 parts.append(service.name)
                 if service.profession:
                     parts += [service.profession.name, service.profession.synonyms]
-            for membership in self.memberships.select_related("professional__profession"):
+            for membership in self.memberships.select_related("professional__profession").order_by("pk"):
                 profession = membership.professional.profession
                 parts += [profession.name, profession.synonyms]
         return normalise(" ".join(str(p) for p in parts if p))
@@ -338,23 +367,6 @@ class Closure(models.Model):
         return f"{self.starts_on} → {self.ends_on}"
 
 
-# Services and memberships feed the search text; keep it right whichever screen changed them.
-def _refresh_hub_search_text(sender, instance, **kwargs):
-    hub = instance if isinstance(instance, Hub) else getattr(instance, "hub", None)
-    if hub is not None and hub.pk and not kwargs.get("raw"):
-        hub.refresh_search_text()
-
-
-def _connect_search_text_signals():
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from professionals.models import Membership
-
-    m2m_changed.connect(_refresh_hub_search_text, sender=Hub.services.through, weak=False)
-    post_save.connect(_refresh_hub_search_text, sender=Membership, weak=False)
-    post_delete.connect(_refresh_hub_search_text, sender=Membership, weak=False)
-
-
 class CorrectionRequest(models.Model):
     """A resident's "signaler une erreur" on a hub page, queued for its managers and the city editors."""
 
@@ -363,7 +375,8 @@ class CorrectionRequest(models.Model):
         DONE = "DONE", _("Corrigé")
         REJECTED = "REJECTED", _("Sans suite")
 
-    hub = models.ForeignKey(Hub, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="corrections")
+    # A resident's report outlives a deletion attempt: the hub is unpublished instead.
+    hub = models.ForeignKey(Hub, verbose_name=_("lieu"), on_delete=models.PROTECT, related_name="corrections")
     message = models.TextField(_("ce qui est faux"), max_length=2000)
     contact = models.CharField(_("contact (facultatif)"), max_length=200, blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.NEW)

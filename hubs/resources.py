@@ -2,41 +2,23 @@
 
 Rows are keyed by slug, so a re-import updates instead of duplicating. Coordinates are never guessed
 from an address: a row without them is reported and the import refused until they are given.
+A row that updates a hub carries the version it was exported at: if the hub was saved since, the row is
+refused (re-export, then redo the change), as in the admin form.
 """
 
 from django.utils.translation import gettext as _
-from import_export import fields, resources
-from import_export.formats.base_formats import CSV
+from import_export import fields
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from config import geo
+from config.spreadsheet import AllOrNothingResource
 from districts.models import Territory
+from hubs import services
 from hubs.models import Hub, Service
 
 
-class SemicolonOrCommaCSV(CSV):
-    """French spreadsheets write ';', others ','. The header line tells which."""
-
-    def create_dataset(self, in_stream, **kwargs):
-        text = in_stream.decode("utf-8-sig") if isinstance(in_stream, bytes) else in_stream
-        first_line = text.split("\n", 1)[0]
-        kwargs["delimiter"] = ";" if first_line.count(";") > first_line.count(",") else ","
-        return super().create_dataset(text, **kwargs)
-
-
-def import_formats():
-    return [SemicolonOrCommaCSV]
-
-
-class AllOrNothingResource(resources.ModelResource):
-    """An import with any bad row, invalid value included, writes nothing."""
-
-    def import_data(self, dataset, **kwargs):
-        kwargs.setdefault("rollback_on_validation_errors", True)
-        return super().import_data(dataset, **kwargs)
-
-
 class HubResource(AllOrNothingResource):
+    version = fields.Field(column_name="version")
     lat = fields.Field(column_name="lat")
     lng = fields.Field(column_name="lng")
     services = fields.Field(
@@ -54,13 +36,16 @@ class HubResource(AllOrNothingResource):
         fields = [
             "slug", "name", "kind", "status", "street", "postcode", "city", "lat", "lng", "territory", "phone",
             "email", "website", "services", "tiers_payant", "accepting_new_patients", "accepting_as_of",
-            "wheelchair_access", "languages", "published", "finess",
+            "wheelchair_access", "languages", "published", "finess", "version",
         ]  # fmt: skip
         export_order = fields
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
         clean_model_instances = True
+
+    def dehydrate_version(self, hub):
+        return hub.version
 
     def dehydrate_lat(self, hub):
         return "" if hub.location is None else round(hub.location.y, 6)
@@ -84,11 +69,23 @@ class HubResource(AllOrNothingResource):
                 _("Coordonnées invalides : lat %(lat)s, lng %(lng)s.") % {"lat": lat, "lng": lng}
             ) from None
 
+        version = str(row.get("version") or "").strip()
+        row["_version"] = int(version) if version.isdigit() else None
+
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         instance.location = row["_location"]
+        instance.expected_version = row["_version"]
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.column_name in ("lat", "lng"):
+        if field.column_name in ("lat", "lng", "version"):
             return
         super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def do_instance_save(self, instance, is_create):
+        try:
+            services.save_hub(instance, expected_version=None if is_create else instance.expected_version)
+        except services.VersionConflict as conflict:
+            raise ValueError(
+                _("Ligne « %(slug)s » : %(message)s") % {"slug": instance.slug, "message": conflict}
+            ) from None

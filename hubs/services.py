@@ -1,167 +1,246 @@
-"""Writes that span several models: the pharmacy import and the OSM opening-hours parser it needs."""
+"""Every write to a hub goes through here, and so through its version check; also the pharmacy import.
+
+A hub carries a version. A writer says which version it started from; the write is a conditional UPDATE
+on that version (`claim_version`), so of two people editing the same hub the second is refused instead of
+silently overwriting the first. A missing version is a conflict too: nobody writes a hub blind.
+"""
 
 import datetime
-import json
-import re
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from config import geo
-from config.text import unique_slug
-from hubs.models import Hub, OpeningHours, Service
-from professionals.models import Availability
+from hubs.counts import counts_deferred
+from hubs.models import Closure, Hub, OpeningHours
 
-DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
-PHARMACY_SOURCE = "Métropole Européenne de Lille, pharmacies (OpenStreetMap, ODbL), 1er avril 2022"
-WHEELCHAIR = {"yes": Availability.YES, "no": Availability.NO}  # "limited" stays unknown: it may not suffice
-
-
-class ImportProblem(Exception):
-    """Bad input, named by record and field."""
+# Fields only the verification action writes, and the version itself: never restored from history.
+NEVER_RESTORED = {"id", "version", "last_verified_on", "verified_by", "search_text"}
 
 
-class OpeningHoursSyntaxError(ValueError):
-    pass
+class VersionConflict(Exception):
+    """Someone saved the hub after the writer loaded it."""
+
+    def __init__(self, hub: Hub, started_from: int | None):
+        self.hub, self.started_from = hub, started_from
+        super().__init__(conflict_message(hub, started_from))
 
 
-def _days(spec: str) -> list[int]:
-    days = []
-    for part in spec.replace(" ", "").split(","):
-        first, _, last = part.partition("-")
-        if first not in DAYS or (last and last not in DAYS):
-            raise OpeningHoursSyntaxError(f"unknown day {part!r}")
-        start, end = DAYS.index(first), DAYS.index(last or first)
-        days.extend(range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)])
-    return days
+def conflict_message(hub: Hub, started_from: int | None) -> str:
+    if not started_from:
+        return _(
+            "Ce formulaire ne dit pas de quelle version du lieu il part : rien n'a été enregistré. "
+            "Rechargez la page, puis refaites vos changements."
+        )
+    newer = list(hub.history.filter(version__gte=started_from).order_by("history_date", "history_id"))
+    lines = []
+    for older, record in zip(newer, newer[1:], strict=False):
+        who = record.history_user or _("quelqu'un")
+        changes = record.diff_against(older).changes
+        fields = ", ".join(
+            f"{Hub._meta.get_field(c.field).verbose_name} : « {c.old} » → « {c.new} »"
+            for c in changes
+            if c.field != "version"
+        )
+        lines.append(
+            f"{who}, {timezone.localtime(record.history_date):%d/%m/%Y %H:%M} — {fields or _('horaires ou liens')}"
+        )
+    summary = " ; ".join(lines) or _("une autre modification")
+    return _(
+        "Ce lieu a été modifié par quelqu'un d'autre pendant que vous l'éditiez : %(summary)s. "
+        "Rien n'a été enregistré : rechargez la page pour repartir de la version actuelle, puis refaites vos changements."
+    ) % {"summary": summary}
 
 
-def _time(text: str) -> datetime.time:
-    hours, minutes = (int(v) for v in text.split(":"))
-    if (hours, minutes) == (24, 0):
-        return datetime.time(23, 59)
-    return datetime.time(hours, minutes)
+def check_version(hub: Hub, *, expected_version: int | None) -> None:
+    """Early, friendly refusal (a form's validation); claim_version is the one that counts."""
+    current = Hub.objects.filter(pk=hub.pk).values_list("version", flat=True).first()
+    if not expected_version or expected_version != current:
+        raise VersionConflict(hub, expected_version)
 
 
-def parse_opening_hours(text: str) -> dict[int, list[tuple[datetime.time, datetime.time]]]:
-    """The common subset of OSM opening_hours: 'Mo-Fr 09:00-12:30,14:00-19:00; Sa 09:00-12:00; Su off'.
+def claim_version(hub: Hub, *, expected_version: int | None) -> None:
+    """The conditional UPDATE: bumps the version only if it is still the one the writer started from.
 
-    ';' starts a rule that replaces the days it names; ', Sa …' adds to the rule before it; PH rules are
-    left to the public-holiday logic; anything else raises OpeningHoursSyntaxError.
+    The row stays locked until the transaction ends, so two writers cannot both pass.
     """
-    text = (text or "").strip()
-    if text == "24/7":
-        return {day: [(datetime.time(0, 0), datetime.time(23, 59))] for day in range(7)}
-    week: dict[int, list] = {}
-    for rule in filter(None, (r.strip() for r in text.split(";"))):
-        touched: dict[int, list] = {}
-        for segment in re.split(r",\s*(?=(?:Mo|Tu|We|Th|Fr|Sa|Su|PH)\b)", rule):
-            match = re.fullmatch(r"((?:Mo|Tu|We|Th|Fr|Sa|Su|PH)[A-Za-z,\- ]*?)\s+(.+)", segment.strip())
-            if not match:
-                raise OpeningHoursSyntaxError(f"cannot read {segment!r}")
-            day_spec, times = match.groups()
-            if day_spec.startswith("PH"):
-                continue
-            days = _days(day_spec)
-            if times.strip() in ("off", "closed"):
-                intervals = []
-            else:
-                intervals = []
-                for interval in times.split(","):
-                    found = re.fullmatch(r"\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*", interval)
-                    if not found:
-                        raise OpeningHoursSyntaxError(f"cannot read the hours {interval!r}")
-                    opens, closes = _time(found.group(1)), _time(found.group(2))
-                    if closes <= opens:
-                        raise OpeningHoursSyntaxError(f"{interval!r} closes before it opens")
-                    intervals.append((opens, closes))
-            for day in days:
-                touched.setdefault(day, []).extend(intervals)
-        week.update(touched)
-    return {day: _merged(intervals) for day, intervals in week.items()}
-
-
-def _merged(intervals):
-    """Overlapping or repeated intervals of one day become one."""
-    merged = []
-    for opens, closes in sorted(intervals):
-        if merged and opens <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], closes))
-        else:
-            merged.append((opens, closes))
-    return merged
+    claimed = bool(expected_version) and Hub.objects.filter(pk=hub.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise VersionConflict(hub, expected_version)
+    hub.version = expected_version + 1
 
 
 @transaction.atomic
-def import_pharmacies(*, path: Path, progress: Callable[[str], None] = lambda _m: None) -> dict:
-    """The MEL pharmacies as hubs of kind PHARMACY, keyed by FINESS (or their OSM object)."""
-    try:
-        records = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportProblem(f"{path}: not a readable JSON file ({exc})") from exc
-    if not isinstance(records, list):
-        raise ImportProblem(f"{path}: expected a list of Opendatasoft records")
-    service, _ = Service.objects.get_or_create(
-        slug="pharmacie", defaults={"name": "Pharmacie", "category": Service.Category.CARE}
-    )
-    counts = {"created": 0, "updated": 0, "hours": 0, "hours_unread": 0}
-    for number, record in enumerate(records, start=1):
-        fields = (record or {}).get("fields") or {}
-        label = f"record {number} ({fields.get('osm_id', '?')})"
-        coordinates = ((record or {}).get("geometry") or {}).get("coordinates")
-        if not (isinstance(coordinates, list) and len(coordinates) == 2):
-            raise ImportProblem(f"{label}: geometry.coordinates is missing")
-        try:
-            location = geo.point(lat=float(coordinates[1]), lng=float(coordinates[0]))
-        except (TypeError, ValueError) as exc:
-            raise ImportProblem(f"{label}: geometry.coordinates {coordinates!r} is not a position") from exc
-        finess = re.sub(r"\s", "", str(fields.get("ref_finess") or "")) or None  # OSM has "59 000 996 5"
-        if finess and not re.fullmatch(r"\d{9}|\d[AB]\d{7}", finess):
-            raise ImportProblem(f"{label}: ref_finess {finess!r} is not a FINESS number")
-        osm_url = f"https://www.openstreetmap.org/{fields['osm_id']}" if fields.get("osm_id") else ""
-        hub = (Hub.objects.filter(finess=finess).first() if finess else None) or (
-            Hub.objects.filter(source_url=osm_url, kind=Hub.Kind.PHARMACY).first() if osm_url else None
-        )
-        name = (
-            fields.get("name") or ""
-        ).strip() or f"Pharmacie ({fields.get('com_nom', 'commune inconnue')})"
-        if hub is None:
-            hub = Hub(
-                slug=unique_slug(
-                    Hub.objects.all(), f"{name} {fields.get('com_nom', '')}", fallback="pharmacie"
-                )
-            )
-            counts["created"] += 1
-        else:
-            counts["updated"] += 1
-        hub.name, hub.kind, hub.finess = name[:200], Hub.Kind.PHARMACY, finess
-        hub.city, hub.location, hub.phone = (
-            fields.get("com_nom", "")[:120],
-            location,
-            (fields.get("phone") or "")[:30],
-        )
-        hub.wheelchair_access = WHEELCHAIR.get(fields.get("wheelchair"), Availability.UNKNOWN)
-        hub.source, hub.source_url, hub.published = PHARMACY_SOURCE, osm_url, True
+def save_hub(hub: Hub, *, expected_version: int | None, user=None, update_fields=None) -> Hub:
+    """Create a hub, or update it if nobody saved it since `expected_version`."""
+    if user is not None:
+        hub._history_user = user
+    if hub.pk is None:
+        hub.version = 1
         hub.save()
-        hub.services.add(service)
-        if fields.get("opening_hours"):
-            try:
-                week = parse_opening_hours(fields["opening_hours"])
-            except OpeningHoursSyntaxError:
-                counts["hours_unread"] += 1
-            else:
-                hub.opening_hours.all().delete()
-                OpeningHours.objects.bulk_create(
-                    [
-                        OpeningHours(hub=hub, weekday=day, opens=o, closes=c)
-                        for day, items in week.items()
-                        for o, c in items
-                    ]
-                )
-                counts["hours"] += 1
-        progress(
-            f"{number}/{len(records)} pharmacies, {counts['created']} created, {counts['updated']} updated"
+        return hub
+    claim_version(hub, expected_version=expected_version)
+    hub.save(update_fields=None if update_fields is None else [*update_fields, "version"])
+    return hub
+
+
+@transaction.atomic
+def mark_verified(hubs: Iterable[Hub], *, user) -> int:
+    """A city editor checked these hubs today: the date the public page shows as "vérifié le"."""
+    today, count = timezone.localdate(), 0
+    for hub in hubs:
+        hub.last_verified_on, hub.verified_by = today, user
+        save_hub(
+            hub, expected_version=hub.version, user=user, update_fields=["last_verified_on", "verified_by"]
         )
-    progress("\n")
-    return counts
+        count += 1
+    return count
+
+
+def follow_boundaries(**_signal) -> int:
+    """District boundaries changed: hubs placed automatically move to the district that now covers them."""
+    from districts.models import Territory
+
+    covering = Territory.objects.districts().filter(boundary__covers=OuterRef("location")).order_by("pk")
+    moved = (
+        Hub.objects.filter(territory_set_by_hand=False, location__isnull=False)
+        .annotate(district=Subquery(covering.values("pk")[:1]))
+        .filter(
+            Q(district__isnull=True, territory__isnull=False)
+            | Q(district__isnull=False, territory__isnull=True)
+            | (Q(district__isnull=False, territory__isnull=False) & ~Q(territory_id=F("district")))
+        )
+    )
+    count = 0
+    # Boundaries or the tree changed: the counts per territory are redone once, at the end.
+    with transaction.atomic(), counts_deferred():
+        for hub in moved:
+            save_hub(hub, expected_version=hub.version)  # Hub.save() finds the district
+            count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class Children:
+    """A hub's hours and closures at one moment, comparable and restorable."""
+
+    hours: frozenset
+    closures: frozenset
+
+    @classmethod
+    def of(cls, hours, closures) -> "Children":
+        return cls(
+            frozenset((h.weekday, h.opens, h.closes) for h in hours),
+            frozenset((c.starts_on, c.ends_on, c.reason) for c in closures),
+        )
+
+
+def children_now(hub: Hub) -> Children:
+    return Children.of(hub.opening_hours.all(), hub.closures.all())
+
+
+def children_as_of(hub: Hub, moment: datetime.datetime) -> Children:
+    return Children.of(
+        OpeningHours.history.as_of(moment).filter(hub_id=hub.pk),
+        Closure.history.as_of(moment).filter(hub_id=hub.pk),
+    )
+
+
+def end_of_version(record) -> datetime.datetime | None:
+    """When the version of this history record stopped being current (None: it still is).
+
+    A save writes the hub first and its hours and closures after: the children of version v are those in
+    place just before the first record of a later version.
+    """
+    later = (
+        record.instance.history.filter(history_date__gt=record.history_date)
+        .exclude(version=record.version)
+        .order_by("history_date", "history_id")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    return None if later is None else later - datetime.timedelta(microseconds=1)
+
+
+class ChildrenTimeline:
+    """A hub's hours and closures through its history, from two queries (for the history page)."""
+
+    def __init__(self, hub: Hub):
+        self.hub = hub
+        self.versions = list(
+            hub.history.order_by("history_date", "history_id").values_list("history_date", "version")
+        )
+        self.hours = list(
+            OpeningHours.history.filter(hub_id=hub.pk)
+            .order_by("history_date", "history_id")
+            .values_list("history_date", "history_type", "id", "weekday", "opens", "closes")
+        )
+        self.closures = list(
+            Closure.history.filter(hub_id=hub.pk)
+            .order_by("history_date", "history_id")
+            .values_list("history_date", "history_type", "id", "starts_on", "ends_on", "reason")
+        )
+
+    @staticmethod
+    def _state(rows, moment):
+        alive = {}
+        for date, kind, pk, *values in rows:
+            if moment is not None and date > moment:
+                break
+            if kind == "-":
+                alive.pop(pk, None)
+            else:
+                alive[pk] = tuple(values)
+        return frozenset(alive.values())
+
+    def after_version(self, record) -> Children:
+        later = next((d for d, v in self.versions if d > record.history_date and v != record.version), None)
+        moment = None if later is None else later - datetime.timedelta(microseconds=1)
+        return Children(self._state(self.hours, moment), self._state(self.closures, moment))
+
+
+@transaction.atomic
+def restore_hub(
+    hub: Hub,
+    *,
+    record,
+    fields: Iterable[str],
+    m2m: Iterable[str] = (),
+    expected_version: int | None,
+    user=None,
+) -> Hub:
+    """Bring back a version: the given fields (those the user may edit), many-to-many links, hours, closures.
+
+    Raises VersionConflict, or ValidationError when the old values no longer fit (a slug taken since).
+    """
+    claim_version(hub, expected_version=expected_version)
+    for name in set(fields) - NEVER_RESTORED:
+        attname = Hub._meta.get_field(name).attname
+        setattr(hub, attname, getattr(record, attname))
+    hub.full_clean(exclude=["version"])
+    if user is not None:
+        hub._history_user = user
+    hub.save()
+    for name in m2m:
+        target = Hub._meta.get_field(name).m2m_reverse_field_name()
+        getattr(hub, name).set([getattr(row, f"{target}_id") for row in getattr(record, name).all()])
+    moment = end_of_version(record)
+    if moment is not None:
+        _replace_children(hub, children_as_of(hub, moment))
+    return hub
+
+
+def _replace_children(hub: Hub, wanted: Children) -> None:
+    if children_now(hub).hours != wanted.hours:
+        hub.opening_hours.all().delete()
+        for weekday, opens, closes in sorted(wanted.hours):
+            OpeningHours.objects.create(hub=hub, weekday=weekday, opens=opens, closes=closes)
+    if children_now(hub).closures != wanted.closures:
+        hub.closures.all().delete()
+        for starts_on, ends_on, reason in sorted(wanted.closures):
+            Closure.objects.create(hub=hub, starts_on=starts_on, ends_on=ends_on, reason=reason)

@@ -1,16 +1,20 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
-from hubs.resources import import_formats
-from hubs.roles import can_edit_hub, is_city_editor
+from config.history import GuardedHistoryAdmin
+from config.roles import is_city_editor
+from config.spreadsheet import import_formats
 from professionals.models import Membership, Profession, Professional
 from professionals.resources import ProfessionalResource
+
+# Planned retirements are shown to the public only aggregated; in the admin, to city editors only.
+EDITOR_ONLY_FIELDS = ["planned_retirement_year"]
 
 
 @admin.register(Profession)
 class ProfessionAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "counts_as_gp"]
+    ordering = ["name", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = ["counts_as_gp"]
     search_fields = ["name", "code", "synonyms"]
 
@@ -22,18 +26,26 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Professional)
-class ProfessionalAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ProfessionalAdmin(ImportExportModelAdmin, GuardedHistoryAdmin):
     resource_classes = [ProfessionalResource]
     formats = import_formats()
     list_display = ["display_name", "profession", "rpps", "accepting_new_patients", "active", "is_demo"]
+    ordering = ["display_name", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = ["profession", "active", "accepting_new_patients", "is_demo"]
     search_fields = ["display_name", "rpps"]
     inlines = [MembershipInline]
 
+    def get_exclude(self, request, obj=None):
+        return [] if is_city_editor(request.user) else EDITOR_ONLY_FIELDS
+
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(GuardedHistoryAdmin):
     list_display = ["professional", "hub", "role", "days_present"]
+    ordering = [
+        "professional__display_name",
+        "pk",
+    ]  # the models have no default order: lists and pages stay stable
     list_filter = ["professional__profession"]
     search_fields = ["professional__display_name", "hub__name"]
     autocomplete_fields = ["professional", "hub"]
@@ -42,12 +54,18 @@ class MembershipAdmin(SimpleHistoryAdmin):
         memberships = super().get_queryset(request)
         return memberships if is_city_editor(request.user) else memberships.filter(hub__managers=request.user)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The posted hub must be one the user manages: the queryset is what the form validates against.
+        if db_field.name == "hub":
+            kwargs["queryset"] = db_field.related_model.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
-            obj is None or can_edit_hub(request.user, obj.hub)
+            obj is None or obj.hub.editable_by(request.user)
         )
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (
-            obj is None or can_edit_hub(request.user, obj.hub)
+            obj is None or obj.hub.editable_by(request.user)
         )

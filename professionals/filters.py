@@ -2,18 +2,14 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.text import TextSearchFilter
+from districts.forms import PlaceFilter
 from districts.models import Territory
-from hubs.filters import search_words
 from professionals.models import Availability, Profession, Professional
 
 
 class ProfessionalFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Nom ou profession"),
-        method="filter_text",
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
+    q = TextSearchFilter(label=_("Nom ou profession"))
     profession = django_filters.ModelMultipleChoiceFilter(
         label=_("Profession"),
         field_name="profession__code",
@@ -21,13 +17,7 @@ class ProfessionalFilter(django_filters.FilterSet):
         queryset=Profession.objects.order_by("name", "pk"),
         widget=forms.CheckboxSelectMultiple,
     )
-    territory = django_filters.ModelChoiceFilter(
-        label=_("Quartier ou commune"),
-        to_field_name="slug",
-        queryset=Territory.objects.places(),
-        method="filter_territory",
-        empty_label=_("Tous"),
-    )
+    territory = PlaceFilter(label=_("Quartier ou commune"), method="filter_territory")
     accepting = django_filters.BooleanFilter(
         label=_("Accepte de nouveaux patients"), method="filter_accepting", widget=forms.CheckboxInput
     )
@@ -38,11 +28,6 @@ class ProfessionalFilter(django_filters.FilterSet):
     class Meta:
         model = Professional
         fields = ["q", "profession", "territory", "accepting", "language"]
-
-    def filter_text(self, queryset, name, value):
-        for word in search_words(value)[:12]:
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
 
     def filter_territory(self, queryset, name, value):
         return queryset.practising_in(Territory.objects.within(value))

@@ -1,11 +1,11 @@
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from config.text import normalise
+from config.text import SearchableQuerySet, normalise
 
 RPPS_PATTERN = r"^[0-9]{11}$"
 WEEKDAYS_PATTERN = r"^[0-6]*$"
@@ -50,9 +50,22 @@ class Profession(models.Model):
         return self.name
 
 
-class ProfessionalQuerySet(models.QuerySet):
+class ProfessionalQuerySet(SearchableQuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def public(self):
+        """Whom the public pages show: active people practising in at least one published hub.
+
+        Read from `listed`, which the hubs app keeps on every write (hubs/counts.py): an indexed flag, so
+        counting and paging 500,000 professionals does not join their memberships.
+        """
+        return self.filter(listed=True)
+
+    def worth_listing(self):
+        """The rule behind `listed`, as a query."""
+        published = Membership.objects.filter(professional=OuterRef("pk"), hub__published=True)
+        return self.active().filter(Exists(published))
 
     def general_practitioners(self):
         return self.filter(profession__counts_as_gp=True)
@@ -99,13 +112,16 @@ class Professional(models.Model):
     )
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     search_text = models.TextField(editable=False, blank=True)
+    listed = models.BooleanField(default=False, editable=False)  # see ProfessionalQuerySet.public()
 
     objects = ProfessionalQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "listed"])
 
     class Meta:
         verbose_name = _("professionnel de santé")
         verbose_name_plural = _("professionnels de santé")
+        # The public directory in name order, a page at a time.
+        indexes = [models.Index(fields=["listed", "display_name", "id"], name="professional_listed_name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rpps__isnull=True) | Q(rpps__regex=RPPS_PATTERN),

@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 from import_export import fields
 from import_export.widgets import ForeignKeyWidget
 
-from hubs.resources import AllOrNothingResource
+from config.spreadsheet import AllOrNothingResource
 from professionals.models import Profession, Professional
 
 

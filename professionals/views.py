@@ -11,7 +11,7 @@ PAGE_SIZE = 30
 def professional_list(request):
     published = Membership.objects.filter(hub__published=True).select_related("hub").defer("hub__location")
     queryset = (
-        Professional.objects.active()
+        Professional.objects.public()
         .select_related("profession")
         .prefetch_related(Prefetch("memberships", queryset=published, to_attr="published_memberships"))
     )
@@ -31,7 +31,7 @@ def professional_list(request):
 
 def professional_detail(request, pk):
     professional = get_object_or_404(
-        Professional.objects.active().select_related("profession").prefetch_related("memberships__hub"), pk=pk
+        Professional.objects.public().select_related("profession").prefetch_related("memberships__hub"), pk=pk
     )
     memberships = [m for m in professional.memberships.all() if m.hub.published]
     return render(

@@ -1,12 +1,13 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history import GuardedHistoryAdmin
 from programmes.models import Beneficiary, Funder, Funding, SupportProgramme, SupportType
 
 
 @admin.register(Funder)
 class FunderAdmin(admin.ModelAdmin):
     list_display = ["name", "kind"]
+    ordering = ["name", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = ["kind"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -19,8 +20,9 @@ class FundingInline(admin.TabularInline):
 
 
 @admin.register(SupportProgramme)
-class SupportProgrammeAdmin(SimpleHistoryAdmin):
+class SupportProgrammeAdmin(GuardedHistoryAdmin):
     list_display = ["name", "max_amount", "total_budget", "starts_on", "ends_on", "application_deadline"]
+    ordering = ["name", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = ["funders__kind", "support_types", "beneficiaries"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -32,6 +34,7 @@ class SupportProgrammeAdmin(SimpleHistoryAdmin):
 @admin.register(Funding)
 class FundingAdmin(admin.ModelAdmin):
     list_display = ["programme", "hub", "amount", "year"]
+    ordering = ["-year", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = ["year", "programme"]
     search_fields = ["programme__name", "hub__name"]
     autocomplete_fields = ["programme", "hub"]

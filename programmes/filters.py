@@ -4,8 +4,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from districts.models import Territory
-from hubs.filters import search_words
+from config.text import TextSearchFilter
+from districts.forms import PlaceFilter
 from programmes.models import Beneficiary, Funder, SupportProgramme, SupportType
 
 SORTS = [
@@ -16,12 +16,7 @@ SORTS = [
 
 
 class ProgrammeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Recherche"),
-        method="filter_text",
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
+    q = TextSearchFilter(label=_("Recherche"))
     funder = django_filters.ModelMultipleChoiceFilter(
         label=_("Financeur"),
         field_name="funders__slug",
@@ -44,12 +39,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         distinct=True,
     )
-    territory = django_filters.ModelChoiceFilter(
-        label=_("Territoire du projet"),
-        to_field_name="slug",
-        queryset=Territory.objects.defer("boundary"),
-        method="filter_territory",
-    )
+    territory = PlaceFilter(label=_("Territoire du projet"), method="filter_territory")
     beneficiary = django_filters.ModelMultipleChoiceFilter(
         label=_("Porteur du projet"),
         field_name="beneficiaries__code",
@@ -80,11 +70,6 @@ class ProgrammeFilter(django_filters.FilterSet):
     class Meta:
         model = SupportProgramme
         fields = ["q"]
-
-    def filter_text(self, queryset, name, value):
-        for word in search_words(value)[:12]:
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
 
     def filter_territory(self, queryset, name, territory):
         return queryset.applying_to(territory)

@@ -1,28 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from districts.models import Territory
-from hubs.models import Hub
+from districts.forms import PlaceField
+from hubs.forms import HubField
 from programmes.models import Beneficiary
 
 
 class ProjectForm(forms.Form):
     """« Quels programmes pour mon projet ? » : where the project is, and who carries it."""
 
-    for_territory = forms.ModelChoiceField(
-        label=_("Le projet est situé à"),
-        queryset=Territory.objects.defer("boundary"),
-        to_field_name="slug",
-        required=False,
-        error_messages={"invalid_choice": _("Ce territoire n'existe pas.")},
-    )
-    for_hub = forms.ModelChoiceField(
-        label=_("ou concerne le lieu"),
-        queryset=Hub.objects.published().only("pk", "name", "slug", "territory"),
-        to_field_name="slug",
-        required=False,
-        error_messages={"invalid_choice": _("Ce lieu n'existe pas.")},
-    )
+    for_territory = PlaceField(label=_("Le projet est situé à"), required=False)
+    for_hub = HubField(label=_("ou concerne le lieu"), required=False)
     for_beneficiary = forms.ModelChoiceField(
         label=_("Le projet est porté par"),
         queryset=Beneficiary.objects.order_by("code"),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from config.text import normalise
+from config.text import SearchableQuerySet, normalise
 from districts.models import Territory
 
 
@@ -82,7 +82,7 @@ class Beneficiary(models.Model):
         return self.get_code_display()
 
 
-class SupportProgrammeQuerySet(models.QuerySet):
+class SupportProgrammeQuerySet(SearchableQuerySet):
     def open_on(self, day: datetime.date):
         started = Q(starts_on__isnull=True) | Q(starts_on__lte=day)
         not_ended = Q(ends_on__isnull=True) | Q(ends_on__gte=day)
@@ -222,7 +222,11 @@ class Funding(models.Model):
         SupportProgramme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="fundings"
     )
     hub = models.ForeignKey(
-        "hubs.Hub", verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="fundings"
+        # What a programme paid for stays on record: a hub with fundings is unpublished, not deleted.
+        "hubs.Hub",
+        verbose_name=_("lieu"),
+        on_delete=models.PROTECT,
+        related_name="fundings",
     )
     amount = models.DecimalField(_("montant (€)"), max_digits=14, decimal_places=2, null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)

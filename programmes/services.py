@@ -3,11 +3,11 @@
 import csv
 import datetime
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
 
+from config.imports import ImportProblem, Progress, open_csv, quiet, require_columns
 from config.text import normalise, unique_slug
 from programmes.models import Beneficiary, Funder, SupportProgramme, SupportType
 
@@ -59,12 +59,6 @@ HEALTH = re.compile(
     r"maisons? de sante|centres? de sante|desert medical|deserts medicaux)\b"
 )
 
-Progress = Callable[[str], None]
-
-
-class ImportProblem(Exception):
-    """A bad row, named by its line so a person can fix the file."""
-
 
 def is_about_health(row: dict) -> bool:
     return bool(HEALTH.search(normalise(f"{row.get('Nom', '')} {row.get('Descriptif', '')}")))
@@ -92,7 +86,7 @@ def _deadline(cell: str, line: int):
 
 
 @transaction.atomic
-def import_aides(*, path: Path, only_health: bool = False, progress: Progress = lambda _m: None) -> dict:
+def import_aides(*, path: Path, only_health: bool = False, progress: Progress = quiet) -> dict:
     """Create or update one programme per row, keyed by its link. Returns counts."""
     support_types = {
         code: SupportType.objects.get_or_create(code=code)[0] for code in SupportType.Code.values
@@ -102,15 +96,9 @@ def import_aides(*, path: Path, only_health: bool = False, progress: Progress = 
     }
     funders = {normalise(f.name): f for f in Funder.objects.all()}
     counts = {"created": 0, "updated": 0, "skipped": 0}
-    try:
-        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed below)
-    except OSError as exc:
-        raise ImportProblem(f"{path}: cannot be read ({exc})") from exc
-    with handle:
+    with open_csv(path) as handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ImportProblem(f"{path}: column(s) {', '.join(missing)} missing from the header")
+        require_columns(path, reader.fieldnames, COLUMNS)
         try:
             rows = list(enumerate(reader, start=2))
         except (csv.Error, UnicodeDecodeError) as exc:

@@ -1,25 +1,16 @@
-import csv
-
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from districts.map_data import outline
-from districts.models import Territory
+from config import geo
+from config.spreadsheet import csv_response
 from programmes.filters import ProgrammeFilter
 from programmes.forms import ProjectForm
 from programmes.models import SupportProgramme
 
 PAGE_SIZE = 20
 PROJECT_FIELDS = {"for_territory", "for_hub", "for_beneficiary"}
-
-
-def places():
-    """(slug, label) of every territory, for the hand-rendered selects (fast at any size)."""
-    levels = dict(Territory.Level.choices)
-    rows = Territory.objects.order_by("level", "name", "pk").values_list("slug", "name", "level")
-    return [(slug, f"{name} ({levels[level]})") for slug, name, level in rows]
 
 
 def matching_programmes(form: ProjectForm):
@@ -40,7 +31,6 @@ def programme_list(request):
     context = {
         "filter": programme_filter,
         "project": project,
-        "places": places(),
         "page": None,
         "matches": None,
     }
@@ -59,17 +49,12 @@ def programme_detail(request, slug):
     )
     fundings = sorted(programme.fundings.all(), key=lambda f: (-(f.year or 0), f.hub.name))
     outlines = [t for t in programme.territories.all() if t.boundary is not None]
-    map_data = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": outline(t.boundary),
-                "properties": {"name": t.name, "url": t.get_absolute_url()},
-            }
+    map_data = geo.feature_collection(
+        [
+            geo.feature(geo.outline(t.boundary), {"name": t.name, "url": t.get_absolute_url()})
             for t in outlines
-        ],
-    }
+        ]
+    )
     context = {"programme": programme, "fundings": fundings, "map_data": map_data if outlines else None}
     return render(request, "programmes/programme_detail.html", context)
 
@@ -78,12 +63,6 @@ CSV_COLUMNS = [
     "Nom", "Financeurs", "Types de soutien", "Bénéficiaires", "Montant maximal (€)", "Budget total (€)",
     "Période du budget", "Début", "Fin", "Date limite", "Statut", "Territoires", "Lien", "Source",
 ]  # fmt: skip
-
-
-def spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet will not run: formulas start with = + - @ (or a tab or return)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def programme_export(request):
@@ -95,13 +74,8 @@ def programme_export(request):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="programmes.csv"'
-    response.write("\ufeff")  # the BOM tells spreadsheets the file is UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(CSV_COLUMNS)
-    for p in programme_filter.qs.prefetch_related("beneficiaries"):
-        row = [
+    rows = (
+        [
             p.name,
             ", ".join(f.name for f in p.funders.all()),
             ", ".join(str(t) for t in p.support_types.all()),
@@ -117,5 +91,6 @@ def programme_export(request):
             p.url,
             p.source,
         ]
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
-    return response
+        for p in programme_filter.qs.prefetch_related("beneficiaries")
+    )
+    return csv_response("programmes.csv", [CSV_COLUMNS, *rows])

@@ -23,3 +23,38 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("agent", "agent@example.org", "a-long-passphrase-42")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def bounded_get(client, django_assert_max_num_queries):
+    """GET a page once to fill the shared cache, then again within `most` queries, asserting a 200."""
+
+    def get(url, params=None, *, most):
+        client.get(url, params or {})
+        with django_assert_max_num_queries(most, info=url):
+            response = client.get(url, params or {})
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return get
+
+
+@pytest.fixture
+def editor():
+    from tests.staff import account
+
+    return account("editrice", "--role", "city-editor")
+
+
+@pytest.fixture
+def manager():
+    from tests.staff import BLOSNE, account
+
+    return account("coordinatrice", "--role", "hub-manager", "--hub", BLOSNE)
+
+
+@pytest.fixture
+def no_role(django_user_model):
+    from tests.staff import PASSWORD
+
+    return django_user_model.objects.create_user("stagiaire", password=PASSWORD, is_staff=True)

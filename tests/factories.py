@@ -1,10 +1,16 @@
+"""A factory for every model: each test builds only what it needs on top of the demo directory."""
+
+import datetime
+from decimal import Decimal
+
 import factory
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from config import geo
-from districts.models import Territory
-from hubs.models import Hub, OpeningHours
+from districts.models import DensityFigure, DirectoryCount, Territory
+from hubs.models import Closure, CorrectionRequest, Hub, OpeningHours, Service
 from professionals.models import Membership, Profession, Professional
+from programmes.models import Beneficiary, Funder, Funding, SupportProgramme, SupportType
 
 
 def square(lng: float, lat: float, size: float = 0.01) -> MultiPolygon:
@@ -66,3 +72,108 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     professional = factory.SubFactory(ProfessionalFactory)
     hub = factory.SubFactory(HubFactory)
+
+
+class DensityFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DensityFigure
+
+    territory = factory.SubFactory(TerritoryFactory)
+    profession = factory.SubFactory(ProfessionFactory)
+    per_10k = Decimal("9.5")
+    year = 2024
+    source = "Source de test"
+
+
+class DirectoryCountFactory(factory.django.DjangoModelFactory):
+    """Counts are kept by the hubs app; a factory for tests of the pages that read them alone."""
+
+    class Meta:
+        model = DirectoryCount
+
+    territory = factory.SubFactory(TerritoryFactory)
+    profession = factory.SubFactory(ProfessionFactory)
+    count = 1
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Service test {n}")
+    slug = factory.Sequence(lambda n: f"service-test-{n}")
+    category = Service.Category.CARE
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    hub = factory.SubFactory(HubFactory)
+    starts_on = datetime.date(2026, 8, 1)
+    ends_on = datetime.date(2026, 8, 15)
+    reason = "Congés d'été"
+
+
+class CorrectionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CorrectionRequest
+
+    hub = factory.SubFactory(HubFactory)
+    message = "Le numéro de téléphone a changé."
+
+
+class FunderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Funder
+
+    name = factory.Sequence(lambda n: f"Financeur test {n}")
+    slug = factory.Sequence(lambda n: f"financeur-test-{n}")
+    kind = Funder.Kind.CITY
+
+
+class SupportTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportType
+        django_get_or_create = ["code"]
+
+    code = SupportType.Code.FINANCIAL
+
+
+class BeneficiaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Beneficiary
+        django_get_or_create = ["code"]
+
+    code = factory.Iterator(Beneficiary.Code.values)
+
+
+class SupportProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportProgramme
+        skip_postgeneration_save = True  # the hooks set many-to-many relations, nothing to save again
+
+    name = factory.Sequence(lambda n: f"Programme test {n}")
+    slug = factory.Sequence(lambda n: f"programme-test-{n}")
+    url = factory.Sequence(lambda n: f"https://example.org/programmes/{n}")
+
+    @factory.post_generation
+    def funders(self, create, extracted, **kwargs):
+        if create:
+            self.funders.set(extracted if extracted is not None else [FunderFactory()])
+
+    @factory.post_generation
+    def territories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.territories.set(extracted)
+
+
+class FundingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Funding
+
+    programme = factory.SubFactory(SupportProgrammeFactory)
+    hub = factory.SubFactory(HubFactory)
+    amount = Decimal("50000")
+    year = 2025

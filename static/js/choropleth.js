@@ -1,4 +1,5 @@
 // District outlines coloured by GP density. The table on the page carries the same figures as text.
+// django-leaflet makes the map (settings.LEAFLET_CONFIG) and calls portalChoropleth.
 (function () {
   "use strict";
 
@@ -24,19 +25,19 @@
     return box;
   }
 
-  function init() {
-    var element = document.getElementById("districts-map");
-    if (!element || !window.L) return;
-    var classes = JSON.parse(document.getElementById("density-classes").textContent);
-    var map = L.map(element, { scrollWheelZoom: false });
-    fetch(element.dataset.source, { headers: { Accept: "application/geo+json" } })
+  window.portalChoropleth = function (map) {
+    var element = map.getContainer();
+    var config = JSON.parse(document.getElementById("choropleth-config").textContent);
+    var classes = config.classes;
+    map.scrollWheelZoom.disable();
+    fetch(config.source, { headers: { Accept: "application/geo+json" } })
       .then(function (response) { return response.json(); })
       .then(function (data) {
         var layer = L.geoJSON(data, {
           style: function (feature) {
             return {
               color: "#222", weight: feature.properties.priority_area ? 2.5 : 1,
-              fillColor: colourFor(feature.properties.gp_official, classes, element.dataset.noData),
+              fillColor: colourFor(feature.properties.gp_official, classes, config.no_data),
               fillOpacity: 0.75,
             };
           },
@@ -45,7 +46,6 @@
             featureLayer.on("click", function () { window.location.href = feature.properties.url; });
           },
         }).addTo(map);
-        element.dataset.districts = String(layer.getLayers().length);
         // Cities are far apart: one button per city, starting on the one with the most official figures.
         var groups = {};
         layer.getLayers().forEach(function (l) {
@@ -63,10 +63,8 @@
           button.addEventListener("click", function () { map.fitBounds(L.featureGroup(groups[name].layers).getBounds()); });
           buttons.appendChild(button);
         });
-        if (names.length) map.fitBounds(L.featureGroup(groups[names[0]].layers).getBounds());
+        if (names.length) map.fitBounds(L.featureGroup(groups[names[0]].layers).getBounds(), { animate: false });
+        element.dataset.districts = String(layer.getLayers().length);  // ready: drawn and in place
       });
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  };
 })();

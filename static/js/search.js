@@ -1,5 +1,6 @@
 // The search map: the same filters as the list (it reads the page's query string), clustered markers,
-// district outlines, the user's point and radius. Popups come from map.js (DOM nodes, textContent only).
+// district outlines, the user's point and radius. django-leaflet makes the map (tiles, zoom limits: one
+// place, settings.LEAFLET_CONFIG) and calls portalSearchMap; popups come from map.js (textContent only).
 (function () {
   "use strict";
 
@@ -12,13 +13,11 @@
     form.submit();
   }
 
-  function init() {
-    var element = document.getElementById("search-map");
+  window.portalSearchMap = function (map) {
+    var element = map.getContainer();
     var form = document.getElementById("search-form");
-    if (!element || !window.L || !form) return;
     var config = JSON.parse(document.getElementById("search-config").textContent);
-    var map = L.map(element, { scrollWheelZoom: false, maxZoom: 18 }).setView([48.11, -1.68], 12);
-    if (config.tiles) L.tileLayer(config.tiles, { attribution: config.attribution }).addTo(map);
+    map.scrollWheelZoom.disable();
     element.dataset.markers = "loading";
 
     fetch(config.districts).then(function (r) { return r.json(); }).then(function (data) {
@@ -26,28 +25,16 @@
     });
 
     var query = window.location.search.replace(/^\?/, "").replace(/(^|&)page=[^&]*/g, "");
-    fetch(config.geojson + "?" + query).then(function (r) { return r.json(); }).then(function (data) {
-      var cluster = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
-      var points = L.geoJSON(data, {
-        pointToLayer: function (feature, latlng) {
-          return L.circleMarker(latlng, {
-            radius: 9, weight: 2, color: "#12436d", fillOpacity: 0.9,
-            fillColor: feature.properties.open ? "#28a197" : "#b1b4b6",
-          });
-        },
-        onEachFeature: function (feature, layer) { layer.bindPopup(window.portalPopup(feature, data)); },
-      });
-      cluster.addLayer(points);
-      map.addLayer(cluster);
-      element.dataset.markers = String(points.getLayers().length);
-      var bounds = points.getLayers().length ? points.getBounds() : null;
-      if (config.point) {
-        var centre = [config.point.lat, config.point.lng];
-        L.circleMarker(centre, { radius: 6, color: "#d4351c", fillOpacity: 1 }).addTo(map);
-        var circle = L.circle(centre, { radius: config.radius_km * 1000, color: "#d4351c", weight: 1, fillOpacity: 0.05 }).addTo(map);
-        bounds = circle.getBounds();
-      }
-      if (bounds) map.fitBounds(bounds, { maxZoom: 15, padding: [20, 20], animate: false });
+    var circle = null;
+    if (config.point) {
+      var centre = [config.point.lat, config.point.lng];
+      L.circleMarker(centre, { radius: 6, color: "#d4351c", fillOpacity: 1 }).addTo(map);
+      circle = L.circle(centre, { radius: config.radius_km * 1000, color: "#d4351c", weight: 1, fillOpacity: 0.05 }).addTo(map);
+    }
+    window.portalHubs(map, config.geojson + "?" + query, {
+      // Few hubs in view: grouped in the browser; many: the server sends clusters (map.js).
+      group: function () { return L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : null; },
+      bounds: function () { return circle ? circle.getBounds() : null; },
     });
 
     // Enhancements that need JavaScript: shown only now.
@@ -80,8 +67,5 @@
         );
       });
     }
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  };
 })();

@@ -51,16 +51,21 @@ def test_within_covers_the_territory_and_everything_under_it():
     assert "lille-sud" not in inside and "ille-et-vilaine" not in inside
 
 
-def test_hubs_follow_a_boundary_that_changes():
-    from districts.services import reassign_hub_territories
+def test_hubs_follow_a_boundary_that_changes_and_the_move_is_a_new_version():
+    from districts.signals import territories_changed
 
     district = TerritoryFactory(boundary=square(2.0, 45.0))
     hub = HubFactory(location=geo.point(lat=45.005, lng=2.005))
-    assert hub.territory == district
+    assert hub.territory == district and hub.version == 1
     district.boundary = square(3.0, 45.0)
     district.save()
-    assert reassign_hub_territories() >= 1
-    assert Hub.objects.get(pk=hub.pk).territory is None
+    territories_changed.send(sender=Territory)
+    moved = Hub.objects.get(pk=hub.pk)
+    assert moved.territory is None and moved.version == 2
+    district.boundary = square(2.0, 45.0)
+    district.save()
+    territories_changed.send(sender=Territory)
+    assert Hub.objects.get(pk=hub.pk).territory == district
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.axe import serious_violations
 
@@ -22,9 +23,9 @@ def test_compare_le_blosne_and_villejean_reads_the_four_figures(page, demo_serve
 
 def test_the_choropleth_colours_every_district_and_opens_one_on_click(page, demo_server):
     page.goto(demo_server.url + "/districts/")
-    page.wait_for_function("document.getElementById('districts-map').dataset.districts === '25'")
-    page.locator("#districts-map path.leaflet-interactive >> visible=true").first.click()
-    page.wait_for_url("**/districts/*/")
+    expect(page.locator("#districts-map")).to_have_attribute("data-districts", "25")
+    with page.expect_navigation(url="**/districts/*/"):
+        page.locator("#districts-map path.leaflet-interactive >> visible=true").first.click()
     assert page.locator("h1").inner_text()
     assert page.console_errors == []
 

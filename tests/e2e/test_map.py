@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from config import geo
 from tests.factories import HubFactory
@@ -12,7 +15,7 @@ def test_the_home_map_shows_the_demo_hubs_and_opens_a_hub_page(page, demo_server
     markers.first.wait_for()
     assert markers.count() == 8
     page.goto(demo_server.url + "/hubs/centre-de-sante-communautaire-du-blosne/")
-    page.wait_for_function("document.getElementById('hub-map').dataset.markers === '1'")
+    expect(page.locator("#hub-map")).to_have_attribute("data-markers", "1")
     page.locator("#hub-map path.leaflet-interactive").first.click()
     popup = page.locator(".leaflet-popup-content")
     assert "Centre de santé communautaire du Blosne" in popup.inner_text()
@@ -29,9 +32,31 @@ def test_a_popup_shows_markup_in_a_hub_name_as_text(page, demo_server):
         location=geo.point(lat=48.11, lng=-1.68),
     )
     page.goto(demo_server.url + hub.get_absolute_url())
-    page.wait_for_function("document.getElementById('hub-map').dataset.markers === '1'")
+    expect(page.locator("#hub-map")).to_have_attribute("data-markers", "1")
     page.locator("#hub-map path.leaflet-interactive").first.click()
     popup = page.locator(".leaflet-popup-content")
     assert '<img src=x onerror="document.body.dataset.owned=1">Pôle piégé' in popup.inner_text()
     assert popup.locator("img").count() == 0
     assert page.evaluate("document.body.dataset.owned") is None
+
+
+def test_a_national_view_shows_server_clusters_that_open_into_hubs_on_zoom(page, demo_server, monkeypatch):
+    from hubs import map_data
+
+    monkeypatch.setattr(map_data, "CLUSTER_ABOVE", 3)  # the demo's 8 hubs stand for a national directory
+    map_data.forget_maps()
+    page.goto(demo_server.url + "/")
+    home_map = page.locator("#home-map")
+    expect(home_map).to_have_attribute("data-clusters", re.compile(r"^[1-9]"))
+    expect(home_map).to_have_attribute("data-hubs", "8")  # every hub counted once, in a cluster or alone
+    expect(page.locator("#home-map .cluster-count").first).to_contain_text("lieux")
+    monkeypatch.setattr(map_data, "CLUSTER_ABOVE", 1000)  # zoomed in: few enough to come apart
+    map_data.forget_maps()
+    page.wait_for_load_state("networkidle")  # the refetch after the first fit has replaced the layer
+    cluster = page.locator(
+        "#home-map path.leaflet-interactive[aria-describedby]"
+    ).first  # clusters carry a tooltip
+    cluster.click(force=True)  # neighbouring clusters' discs may overlap it
+    expect(home_map).to_have_attribute("data-clusters", "0")
+    assert int(home_map.get_attribute("data-markers")) >= 1
+    assert page.console_errors == []

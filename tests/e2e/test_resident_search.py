@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.axe import serious_violations
 
@@ -10,7 +11,11 @@ pytestmark = pytest.mark.e2e
 def test_a_resident_finds_a_kine_near_villejean_sorted_by_distance(page, demo_server):
     page.goto(demo_server.url + "/hubs/")
     page.get_by_role("searchbox", name="Recherche").fill("kiné")
-    page.get_by_label("Autour de").select_option("villejean-beauregard")
+    around = page.get_by_label("Autour de")
+    around.press_sequentially("Villej")  # suggestions as one types, from /districts/suggest/
+    suggestion = page.locator("#id_around-suggestions option").first
+    expect(suggestion).to_have_attribute("value", "Villejean - Beauregard (Quartier ou commune)")
+    around.fill(suggestion.get_attribute("value"))
     page.get_by_label("Rayon (km)").fill("15")
     page.get_by_role("button", name="Rechercher", exact=True).click()
     page.wait_for_url(re.compile(r"q=kin"))
@@ -19,7 +24,7 @@ def test_a_resident_finds_a_kine_near_villejean_sorted_by_distance(page, demo_se
     distances = page.locator("ul.cards > li strong").all_inner_texts()
     assert all(text.startswith("à ") for text in distances) and len(distances) == cards.count() == 2
     assert "Maison de santé de Vern-sur-Seiche" in cards.all_inner_texts()[1]
-    page.wait_for_function("document.getElementById('search-map').dataset.markers === '2'")
+    expect(page.locator("#search-map")).to_have_attribute("data-markers", "2")
     assert page.locator("#search-map path.leaflet-interactive").count() >= 2  # markers and the radius circle
     assert page.console_errors == []
 

@@ -64,3 +64,37 @@ def test_a_hub_manager_moves_the_marker_and_changes_the_hours(page, demo_server)
     log_in(page, demo_server, "editrice", f"/admin/hubs/hub/{hub.pk}/history/")
     history = page.locator("#change-history").inner_text()
     assert "coordinatrice" in history
+
+
+def test_a_manager_is_refused_another_hubs_version_and_an_editor_restores_one(page, demo_server):
+    from tests.staff import SABOURAUD, account
+
+    account("coordinatrice", "--role", "hub-manager", "--hub", BLOSNE)
+    account("editrice", "--role", "city-editor")
+    other = Hub.objects.get(slug=SABOURAUD)
+    revert = f"/admin/hubs/hub/{other.pk}/history/{other.history.earliest().history_id}/"
+
+    log_in(page, demo_server, "coordinatrice", revert)
+    page.wait_for_load_state()
+    assert page.locator("#restore-form").count() == 0
+    assert "Restaurer" not in page.locator("body").inner_text()
+    response = page.request.post(f"{demo_server.url}{revert}", form={"version": str(other.version)})
+    assert response.status in (403, 404)  # without a CSRF token too, but above all without the right
+
+    # The city editor changes the phone, then brings the previous version back from the history.
+    page.console_errors.clear()  # the manager's refusal above was a 404 page
+    page.context.clear_cookies()
+    log_in(page, demo_server, "editrice", f"/admin/hubs/hub/{other.pk}/change/")
+    page.wait_for_url(f"**/admin/hubs/hub/{other.pk}/change/")
+    page.locator("#id_phone").fill("02 00 00 00 42")
+    page.locator("input[name=_save]").click()
+    page.wait_for_url("**/admin/hubs/hub/")
+    page.goto(f"{demo_server.url}/admin/hubs/hub/{other.pk}/history/")
+    assert "02 00 00 00 42" in page.locator("#change-history").inner_text()
+    page.locator("#change-history a", has_text="Voir ou restaurer").last.click()
+    assert "02 00 00 00 42" in page.locator("#restore-changes").inner_text()
+    page.locator("#restore-form input[type=submit]").click()
+    page.wait_for_url(f"**/admin/hubs/hub/{other.pk}/change/")
+    assert "restaurée" in page.locator(".messagelist").inner_text()
+    assert page.locator("#id_phone").input_value() == Hub.objects.get(pk=other.pk).phone != "02 00 00 00 42"
+    assert not page.console_errors, page.console_errors  # CSP included: nothing refused in the admin

@@ -55,3 +55,14 @@ def test_professional_directory_lists_the_demo_professionals(client):
     page = client.get("/professionals/").content.decode()
     assert "(démo)" in page
     assert client.get("/professionals/999999/").status_code == 404
+
+
+def test_professionals_practising_only_in_unpublished_hubs_are_not_public(client):
+    hidden_hub = HubFactory(name="Maison pas encore ouverte", published=False)
+    person = ProfessionalFactory(display_name="Docteur Discret", rpps="10101010101")
+    MembershipFactory(professional=person, hub=hidden_hub)
+    assert client.get(person.get_absolute_url()).status_code == 404
+    assert "Docteur Discret" not in client.get("/professionals/", {"q": "discret"}).content.decode()
+    MembershipFactory(professional=person, hub=HubFactory(name="Maison ouverte"))
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert "Maison ouverte" in page and "Maison pas encore ouverte" not in page

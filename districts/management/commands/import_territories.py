@@ -1,13 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from config.commands import progress_line
+from config.imports import ImportCommand
 from districts.models import Territory
-from districts.services import ImportProblem, import_territories
+from districts.services import import_territories
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import territories (quartiers, communes…) from a GeoJSON FeatureCollection of polygons."
 
     def add_arguments(self, parser):
@@ -27,17 +27,15 @@ class Command(BaseCommand):
             parent = Territory.objects.filter(slug=options["parent"]).first()
             if parent is None:
                 raise CommandError(f"no territory has the slug {options['parent']!r}")
-        try:
-            created, updated = import_territories(
-                path=options["file"],
-                level=options["level"],
-                parent=parent,
-                name_field=options["name_field"],
-                code_field=options["code_field"],
-                code_prefix=options["code_prefix"],
-                only_codes=options["only"],
-                progress=progress_line(self, options["verbosity"]),
-            )
-        except ImportProblem as exc:
-            raise CommandError(f"{exc}. Nothing was imported.") from exc
+        created, updated = self.run_import(
+            import_territories,
+            verbosity=options["verbosity"],
+            path=options["file"],
+            level=options["level"],
+            parent=parent,
+            name_field=options["name_field"],
+            code_field=options["code_field"],
+            code_prefix=options["code_prefix"],
+            only_codes=options["only"],
+        )
         self.stdout.write(self.style.SUCCESS(f"{created} territories created, {updated} updated."))

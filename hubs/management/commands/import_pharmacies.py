@@ -1,24 +1,17 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
-from config.commands import progress_line
-from hubs.services import ImportProblem, import_pharmacies
+from config.imports import ImportCommand
+from hubs.pharmacies import import_pharmacies
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import the Lille metropolitan area pharmacies (Opendatasoft JSON) as hubs of kind pharmacy."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, **options):
-        try:
-            counts = import_pharmacies(
-                path=options["file"], progress=progress_line(self, options["verbosity"])
-            )
-        except ImportProblem as exc:
-            raise CommandError(f"{exc}. Nothing was imported.") from exc
+        counts = self.run_import(import_pharmacies, verbosity=options["verbosity"], path=options["file"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"{counts['created']} pharmacies created, {counts['updated']} updated; opening hours read for "

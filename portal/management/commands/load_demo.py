@@ -9,18 +9,20 @@ import json
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 
 from config import geo
-from config.commands import progress_line
+from config.imports import progress_line
 from districts.models import DensityFigure, Territory
-from districts.services import import_ameli_densities, import_populations, import_territories
-from hubs.context_processors import DEMO_CACHE_KEY
+from districts.services import import_populations, import_territories
 from hubs.models import Hub, OpeningHours, Service
+from hubs.services import save_hub
+from portal.context_processors import DEMO_CACHE_KEY
 from professionals.models import Membership, Profession, Professional
+from professionals.services import import_ameli_densities
 from programmes.models import Beneficiary, Funder, Funding, SupportProgramme, SupportType
 
 FIXTURES = settings.BASE_DIR / "fixtures"
@@ -49,6 +51,10 @@ def parse_time(text: str) -> datetime.time:
     return datetime.time.fromisoformat(text)
 
 
+def parse_date(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None
+
+
 def weekdays(spec: str) -> list[int]:
     """'0-4' -> Monday..Friday, '5' -> Saturday."""
     first, _, last = spec.partition("-")
@@ -75,7 +81,7 @@ class Command(BaseCommand):
             hubs = self.load_hubs(content, funders)
             self.load_programmes(content, funders, hubs)
             self.load_staff(content["staff"], hubs)
-        cache.delete(DEMO_CACHE_KEY)
+        caches["local"].delete(DEMO_CACHE_KEY)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {Territory.objects.count()} territories, {Hub.objects.count()} hubs, "
@@ -186,31 +192,33 @@ class Command(BaseCommand):
                 location = geo.point(lat=item["lat"], lng=item["lng"])
             else:
                 location = territory.boundary.point_on_surface
-            hub, _ = Hub.objects.update_or_create(
-                slug=item["slug"],
-                defaults={
-                    "name": item["name"],
-                    "kind": item["kind"],
-                    "status": Hub.Status.OPEN,
-                    "description": item.get("description", ""),
-                    "street": item.get("street", ""),
-                    "postcode": item.get("postcode", ""),
-                    "city": item.get("city", ""),
-                    "location": location,
-                    "phone": item.get("phone", ""),
-                    "website": item.get("website", ""),
-                    "tiers_payant": item.get("tiers_payant", False),
-                    "accepting_new_patients": item.get("accepting_new_patients", "UNKNOWN"),
-                    "accepting_as_of": item.get("accepting_as_of"),
-                    "participatory": item.get("participatory", False),
-                    "ars_recognised": item.get("ars_recognised", False),
-                    "opened_on": item.get("opened_on"),
-                    "languages": item.get("languages", ""),
-                    "source": item.get("source", ""),
-                    "published": True,
-                    "is_demo": True,
-                },
-            )
+            hub = Hub.objects.filter(slug=item["slug"]).first() or Hub(slug=item["slug"])
+            values = {
+                "name": item["name"],
+                "kind": item["kind"],
+                "status": Hub.Status.OPEN,
+                "description": item.get("description", ""),
+                "street": item.get("street", ""),
+                "postcode": item.get("postcode", ""),
+                "city": item.get("city", ""),
+                "location": location,
+                "phone": item.get("phone", ""),
+                "website": item.get("website", ""),
+                "tiers_payant": item.get("tiers_payant", False),
+                "accepting_new_patients": item.get("accepting_new_patients", "UNKNOWN"),
+                "accepting_as_of": parse_date(item.get("accepting_as_of")),
+                "participatory": item.get("participatory", False),
+                "ars_recognised": item.get("ars_recognised", False),
+                "opened_on": parse_date(item.get("opened_on")),
+                "languages": item.get("languages", ""),
+                "source": item.get("source", ""),
+                "published": True,
+                "is_demo": True,
+            }
+            if hub.pk is None or any(getattr(hub, k) != v for k, v in values.items()):
+                for name, value in values.items():
+                    setattr(hub, name, value)
+                save_hub(hub, expected_version=hub.version)
             hub.services.set([services[s] for s in item.get("services", [])])
             hub.supporters.set([funders[f] for f in item.get("supporters", [])])
             for spec, intervals in item.get("hours", {}).items():

@@ -6,8 +6,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from config.roles import CITY_EDITORS, HUB_MANAGERS, ensure_groups
 from hubs.models import Hub
-from hubs.roles import CITY_EDITORS, HUB_MANAGERS, ensure_groups
 
 
 class Command(BaseCommand):

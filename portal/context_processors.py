@@ -1,4 +1,4 @@
-from django.core.cache import cache
+from django.core.cache import caches
 
 from hubs.models import Hub
 from professionals.models import Professional
@@ -8,6 +8,7 @@ DEMO_CACHE_KEY = "demo-data-present"
 
 def demo_notice(request):
     """Every page says so while the directory holds invented demo values."""
+    cache = caches["local"]  # a minute per process is fine for a notice
     present = cache.get(DEMO_CACHE_KEY)
     if present is None:
         present = (

@@ -1,4 +1,4 @@
-"""The two staff roles and what each may touch.
+"""The two staff roles and what each may touch (groups kept in sync by portal after every migrate).
 
 - City editors edit and publish every record, manage programmes and territories.
 - Hub managers edit only the hubs they are attached to: hub details, hours, closures, services and
@@ -22,19 +22,32 @@ HUB_MANAGER_PERMISSIONS = [
     *(f"{app}.{action}_{model}" for app, model in [("hubs", "openinghours"), ("hubs", "closure"), ("professionals", "membership")]
       for action in ("view", "add", "change", "delete")),
 ]  # fmt: skip
+# Accounts (portal/admin.py narrows what editors see and grant) and lockouts.
+CITY_EDITOR_EXTRA_PERMISSIONS = [
+    "auth.view_user", "auth.add_user", "auth.change_user", "axes.view_accessattempt", "axes.delete_accessattempt",
+]  # fmt: skip
 
 
 def ensure_groups(**kwargs) -> None:
     """Create or refresh both groups; runs after every migrate."""
-    for label in PORTAL_APPS:
+    for label in [*PORTAL_APPS, "auth", "axes"]:
         create_permissions(apps.get_app_config(label), verbosity=0)
     editors, _ = Group.objects.get_or_create(name=CITY_EDITORS)
-    editors.permissions.set(Permission.objects.filter(content_type__app_label__in=PORTAL_APPS))
-    managers, _ = Group.objects.get_or_create(name=HUB_MANAGERS)
-    wanted = [p.split(".") for p in HUB_MANAGER_PERMISSIONS]
-    managers.permissions.set(
-        [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in wanted]
+    editors.permissions.set(
+        [
+            *Permission.objects.filter(content_type__app_label__in=PORTAL_APPS),
+            *_permissions(CITY_EDITOR_EXTRA_PERMISSIONS),
+        ]
     )
+    managers, _ = Group.objects.get_or_create(name=HUB_MANAGERS)
+    managers.permissions.set(_permissions(HUB_MANAGER_PERMISSIONS))
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    wanted = [name.split(".") for name in names]
+    return [
+        Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in wanted
+    ]
 
 
 def is_city_editor(user) -> bool:
@@ -43,11 +56,3 @@ def is_city_editor(user) -> bool:
     if not hasattr(user, "_is_city_editor"):
         user._is_city_editor = user.is_superuser or user.groups.filter(name=CITY_EDITORS).exists()
     return user._is_city_editor
-
-
-def can_edit_hub(user, hub) -> bool:
-    if is_city_editor(user):
-        return True
-    return bool(
-        user.is_active and user.is_staff and hub is not None and hub.managers.filter(pk=user.pk).exists()
-    )

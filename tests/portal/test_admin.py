@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from hubs.models import CorrectionRequest, Hub
+from programmes.models import SupportProgramme
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +52,12 @@ def test_the_hub_form_places_the_hub_on_a_leaflet_map_with_inlines(staff_client)
     hub = Hub.objects.get(slug="centre-de-sante-communautaire-du-blosne")
     page = staff_client.get(reverse("admin:hubs_hub_change", args=[hub.pk])).content.decode()
     assert "leaflet" in page.lower() and 'name="location"' in page
-    for inline in ["opening_hours", "closures", "memberships", "fundings"]:
+    for inline in ["opening_hours", "closures", "memberships"]:
         assert f'id="{inline}-group"' in page, inline
+    # Fundings are edited with their programme, the app that owns them.
+    programme = SupportProgramme.objects.get(slug="ville-de-rennes-poles-sante")
+    page = staff_client.get(reverse("admin:programmes_supportprogramme_change", args=[programme.pk]))
+    assert 'id="fundings-group"' in page.content.decode()
 
 
 def test_the_territory_form_edits_the_boundary_on_a_map(staff_client):

@@ -1,0 +1,9 @@
+from django.db import migrations
+
+from config.text import trigram_index
+
+
+class Migration(migrations.Migration):
+    dependencies = [("hubs", "0004_editing_safety")]
+
+    operations = [trigram_index("hubs_hub")]

@@ -1,0 +1,69 @@
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from districts.models import DensityFigure, DirectoryCount, Territory
+from hubs.models import Hub, Service
+from programmes.models import SupportProgramme
+
+RETRY_AFTER_SECONDS = 120
+
+
+def home(request):
+    context = {
+        "hub_count": Hub.objects.published().count(),
+        "professional_count": DirectoryCount.professionals_in_directory(),
+        "district_count": Territory.objects.districts().count(),
+        "programme_count": SupportProgramme.objects.count(),
+        "open_programmes": SupportProgramme.objects.open_on(timezone.localdate())
+        .for_listing()
+        .nearest_deadline_first()[:3],
+        "services": Service.objects.offered().order_by("category", "name", "pk"),
+        "most_in_need": most_in_need(),
+        # The overview map fetches /hubs/map.geojson: the home page stays small at any scale.
+        "map_data": {"source": reverse("hubs:map_data")},
+    }
+    return render(request, "home.html", context)
+
+
+def most_in_need(limit: int = 4) -> list[DensityFigure]:
+    """The districts with the lowest official GP density, one line each (their lowest figure)."""
+    figures = (
+        DensityFigure.objects.filter(territory__level=Territory.Level.DISTRICT, profession__counts_as_gp=True)
+        .select_related("territory__parent", "profession")
+        .defer("territory__boundary", "territory__parent__boundary")
+        .order_by("per_10k", "territory__name", "pk")[:50]
+    )
+    lowest = {}
+    for figure in figures:
+        lowest.setdefault(figure.territory_id, figure)
+    return list(lowest.values())[:limit]
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "no answer"}, status=503)
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def server_error(request):
+    """500, or 503 with Retry-After when the database does not answer (a restart, a failover).
+
+    Rendered without context processors: they may need the database that just failed.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):  # no connection, not a bad query
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
