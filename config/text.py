@@ -5,7 +5,9 @@ import unicodedata
 
 import django_filters
 from django import forms
-from django.db import models
+from django.db import connections, models
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -59,14 +61,60 @@ def search_words(text: str) -> list[str]:
 MAX_WORDS = 12
 
 
+# Typo tolerance starts at this length: shorter words have too few letters to guess from.
+FUZZY_FROM = 6
+
+
+class _WordSimilar(models.Func):
+    """`search_text %> 'word'`: pg_trgm finds the word in the text, typos and all (word similarity ≥ 0.6).
+
+    The GIN trigram index serves it, as it serves `LIKE '%word%'`.
+    """
+
+    arg_joiner = " %%> "
+    template = "(%(expressions)s)"
+    output_field = models.BooleanField()
+
+
 class SearchableQuerySet(models.QuerySet):
-    """For models with a normalised `search_text`: every word typed must appear in it."""
+    """For models with a normalised `search_text`: every word typed must appear in it, give or take a typo.
+
+    PostgreSQL tolerates typos with pg_trgm (`kinesiterapeute` finds `kinesitherapeute`) and orders by
+    relevance; SpatiaLite's simple fallback accepts a long word's first letters (its stem) and orders by name.
+    """
+
+    name_field = "name"
+
+    def _fuzzy(self) -> bool:
+        return connections[self.db].vendor == "postgresql"
 
     def matching(self, text: str):
-        queryset = self
+        queryset, fuzzy = self, self._fuzzy()
         for word in search_words(text)[:MAX_WORDS]:
-            queryset = queryset.filter(search_text__contains=word)
+            condition = Q(search_text__contains=word)
+            if len(word) >= FUZZY_FROM:
+                condition |= (
+                    Q(_WordSimilar(F("search_text"), Value(word)))
+                    if fuzzy
+                    else Q(search_text__contains=word[: FUZZY_FROM - 1])
+                )
+            queryset = queryset.filter(condition)
         return queryset
+
+    def by_relevance(self, text: str, *then: str):
+        """Best matches first: each word scores its trigram similarity to the text, and again to the name
+        (a word in the name weighs more than one in the services or the address). Ties, and SpatiaLite, by `then`.
+        """
+        words = search_words(text)[:MAX_WORDS]
+        if not words or not self._fuzzy():
+            return self.order_by(*then)
+        name = Lower(self.name_field)
+        scores = [
+            Func(Value(word), target, function="WORD_SIMILARITY", output_field=models.FloatField())
+            for word in words
+            for target in (F("search_text"), name)
+        ]
+        return self.alias(relevance=sum(scores[1:], scores[0])).order_by(F("relevance").desc(), *then)
 
 
 class TextSearchFilter(django_filters.CharFilter):

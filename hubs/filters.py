@@ -143,6 +143,8 @@ class HubFilter(django_filters.FilterSet):
         point = self.form.point()
         if point is not None:
             queryset = queryset.near(point, km=self.form.radius())
-        if data.get("sort") == "name" or point is None:
+        if data.get("sort") == "name":
             return queryset.order_by("name", "pk")
+        if point is None:  # "pertinence": how well the words match, or the name with no words
+            return queryset.by_relevance(data.get("q") or "", "name", "pk")
         return queryset.order_by("distance", "name", "pk")

@@ -51,6 +51,8 @@ class Profession(models.Model):
 
 
 class ProfessionalQuerySet(SearchableQuerySet):
+    name_field = "display_name"
+
     def active(self):
         return self.filter(active=True)
 
@@ -72,9 +74,6 @@ class ProfessionalQuerySet(SearchableQuerySet):
 
     def practising_in(self, territories):
         return self.filter(memberships__hub__territory__in=territories).distinct()
-
-    def by_name(self):
-        return self.order_by("display_name", "pk")
 
 
 class Professional(models.Model):

@@ -23,7 +23,8 @@ def professional_list(request):
             {"filter": professional_filter, "page": None},
             status=400,
         )
-    page = Paginator(professional_filter.qs.by_name(), PAGE_SIZE).get_page(request.GET.get("page"))
+    ranked = professional_filter.qs.by_relevance(request.GET.get("q", ""), "display_name", "pk")
+    page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "professionals/professional_list.html", {"filter": professional_filter, "page": page}
     )

@@ -46,6 +46,36 @@ def test_free_text_needs_every_word(client):
     assert names(client, q="kine blosne") == []
 
 
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("kinesiterapeute", SABOURAUD),  # a letter missing
+        ("generalist", BLOSNE),  # a letter short
+        ("pediatre", "Cabinet de pédiatrie du Colombier"),  # the profession for the speciality
+    ],
+)
+def test_a_word_typed_with_a_slip_finds_what_it_means(client, typed, expected):
+    HubFactory(name="Cabinet de pédiatrie du Colombier", published=True)
+    assert expected in names(client, q=typed)
+
+
+def test_a_word_unlike_any_in_the_directory_finds_nothing(client):
+    assert names(client, q="plombier") == []
+
+
+def test_pertinence_ranks_a_word_in_the_name_before_one_in_the_address(client):
+    from django.db import connection
+
+    HubFactory(name="Maison de santé Quineleu", street="2 rue Nantaise", published=True)
+    HubFactory(name="Cabinet Alpha", street="5 rue de Quineleu", published=True)
+    found = names(client, q="quineleu")
+    if connection.vendor == "postgresql":
+        assert found == ["Maison de santé Quineleu", "Cabinet Alpha"]
+    else:  # SpatiaLite's simple fallback: by name
+        assert found == ["Cabinet Alpha", "Maison de santé Quineleu"]
+    assert names(client, q="quineleu", sort="name") == ["Cabinet Alpha", "Maison de santé Quineleu"]
+
+
 def test_near_a_point_sorts_by_distance_and_shows_it(client):
     response = client.get("/hubs/", {**VILLEJEAN, "radius_km": "10"})
     hubs = list(response.context["page"].object_list)
@@ -305,6 +335,9 @@ def test_professionals_directory_filters_and_links_to_hubs(client):
         hub=Hub.objects.get(name=SABOURAUD),
     )
     assert client.get("/professionals/", {"q": "helene"}).context["page"].paginator.count == 1
+    physios = client.get("/professionals/", {"q": "kinesitherapeute"}).context["page"].paginator.count
+    assert physios > 0
+    assert client.get("/professionals/", {"q": "kinesiterapeute"}).context["page"].paginator.count == physios
     assert client.get("/professionals/", {"language": "arabe"}).context["page"].paginator.count == 1
     assert client.get("/professionals/", {"territory": "atlantis"}).status_code == 400
 
@@ -341,7 +374,7 @@ def test_word_search_is_served_by_a_trigram_index_on_postgresql(client):
     from hubs.models import Hub as SearchedHub
 
     assert SearchedHub.objects.published().matching("kine").exists()  # the same query on both databases
-    query = SearchedHub.objects.matching("kine")
+    query = SearchedHub.objects.matching("kine kinesiterapeute")  # a substring, and a word with a slip
     if connection.vendor != "postgresql":
         return  # SpatiaLite: no trigram index, the scan is fine at a city's scale
     sql, params = query.query.sql_with_params()

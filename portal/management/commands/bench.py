@@ -71,8 +71,16 @@ class Command(BaseCommand):
         parser.add_argument("--communes", type=int, default=35_000)
         parser.add_argument("--requests", type=int, default=15, help="timed requests per page")
         parser.add_argument("--load-only", action="store_true", help="load the data and stop")
+        parser.add_argument(
+            "--time-only", action="store_true", help="time the pages of a database loaded by --load-only"
+        )
 
     def handle(self, *args, **options):
+        if options["time_only"]:
+            if not Territory.objects.filter(slug="region-1").exists():
+                raise CommandError("--time-only needs a database loaded by `bench --load-only`.")
+            self.report(options["requests"])
+            return
         if Hub.objects.exists():
             raise CommandError("This database already has hubs: the benchmark only runs on an empty one.")
         random.seed(42)
