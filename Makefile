@@ -9,13 +9,14 @@ TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15-postgis-3 chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 TEST_ENV := SECURE_SSL_REDIRECT=0 SECRET_KEY=tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 
-.PHONY: help run test lint bench system-run system-test install
+.PHONY: help run test lint bench load system-run system-test install
 
 help:
 	@echo "make run   install what is missing, migrate, load the demo data, serve on http://127.0.0.1:8000"
 	@echo "make test  install, then lint + migrations check + the suite on PostGIS and on SpatiaLite"
 	@echo "make lint  ruff check, ruff format --check, and the apps' import contract (import-linter)"
 	@echo "make bench a national-scale directory on a throwaway PostGIS: every public page timed, as a table"
+	@echo "make load  the same data served by gunicorn (2 workers) under locust: req/s, p50, p99, errors"
 
 # apt-get only for the Debian packages that are missing, so a second run costs a dpkg query.
 define apt_install
@@ -71,3 +72,7 @@ test: system-test install lint
 bench: system-test install
 	$(TEST_ENV) ALLOWED_HOSTS=127.0.0.1,testserver .ci/with-postgis bash -c \
 	  '$(PY) manage.py collectstatic --no-input -v 0 && $(PY) manage.py migrate --no-input -v 0 && $(PY) manage.py bench'
+
+load: system-test install
+	$(PY) -m pip install -q --disable-pip-version-check '.[load]'
+	$(TEST_ENV) ALLOWED_HOSTS=127.0.0.1 .ci/with-postgis .ci/load

@@ -124,6 +124,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Past one database server: public reads on a streaming replica (config/replicas.py), the rest on the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["config.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "config.replicas.PrimaryForEditingMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits, lockouts and map caches must be the same for every app process and server: the default

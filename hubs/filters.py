@@ -3,7 +3,6 @@
 import django_filters
 from django import forms
 from django.contrib.gis.geos import Polygon
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,11 +79,10 @@ class HubFilter(django_filters.FilterSet):
     )
     service = django_filters.ModelMultipleChoiceFilter(
         label=_("Services"),
-        field_name="services__slug",
         to_field_name="slug",
         queryset=Service.objects.order_by("name", "pk"),
+        method="filter_service",
         widget=forms.CheckboxSelectMultiple,
-        distinct=True,
     )
     profession = django_filters.ModelMultipleChoiceFilter(
         label=_("Professions"),
@@ -110,13 +108,11 @@ class HubFilter(django_filters.FilterSet):
         fields = ["q", "service", "profession", "kind", "territory"]
         form = HubSearchForm
 
+    def filter_service(self, queryset, name, services):
+        return queryset.offering(services) if services else queryset
+
     def filter_profession(self, queryset, name, professions):
-        if not professions:
-            return queryset
-        practising = Q(
-            memberships__professional__profession__in=professions, memberships__professional__active=True
-        )
-        return queryset.filter(practising | Q(services__profession__in=professions)).distinct()
+        return queryset.with_profession(professions) if professions else queryset
 
     def filter_territory(self, queryset, name, value):
         return queryset.in_territories(Territory.objects.within(value))

@@ -87,6 +87,19 @@ class HubQuerySet(SearchableQuerySet):
             .annotate(distance=Distance("location", point))
         )
 
+    def offering(self, services):
+        """Offering any of these services: a semi-join, so no DISTINCT over the whole directory."""
+        offered = Hub.services.through.objects.filter(hub=OuterRef("pk"), service__in=services)
+        return self.filter(Exists(offered))
+
+    def with_profession(self, professions):
+        """Where one of these professions practises (an active member) or is offered as a service."""
+        practising = Membership.objects.filter(
+            hub=OuterRef("pk"), professional__profession__in=professions, professional__active=True
+        )
+        offered = Hub.services.through.objects.filter(hub=OuterRef("pk"), service__profession__in=professions)
+        return self.filter(Exists(practising) | Exists(offered))
+
     def stale(self, today: datetime.date | None = None):
         """Not verified by a person for STALE_AFTER_DAYS days, or never."""
         limit = (today or timezone.localdate()) - datetime.timedelta(days=settings.STALE_AFTER_DAYS)

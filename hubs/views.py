@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.gis.db.models.functions import Distance
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from config.http import client_ip
+from config.paging import CappedPaginator
 from districts.models import DensityFigure
 from hubs.filters import MAX_RADIUS_KM, HubFilter
 from hubs.forms import CompareHubsForm, CorrectionForm, HubField
@@ -33,7 +33,7 @@ def hub_list(request):
             "search": None,
         }
         return render(request, "hubs/hub_list.html", context, status=400)
-    page = Paginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     for hub in page.object_list:
         hub.open_now = hub.is_open_at(now)

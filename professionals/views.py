@@ -1,7 +1,7 @@
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from config.paging import CappedPaginator
 from professionals.filters import ProfessionalFilter
 from professionals.models import Membership, Professional
 
@@ -24,7 +24,7 @@ def professional_list(request):
             status=400,
         )
     ranked = professional_filter.qs.by_relevance(request.GET.get("q", ""), "display_name", "pk")
-    page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "professionals/professional_list.html", {"filter": professional_filter, "page": page}
     )

@@ -383,3 +383,22 @@ def test_word_search_is_served_by_a_trigram_index_on_postgresql(client):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "hubs_hub_search_trgm" in plan
+
+
+def test_a_search_past_the_last_page_says_more_and_asks_to_narrow_it(client, monkeypatch):
+    from config import paging
+
+    monkeypatch.setattr(paging, "MAX_PAGES", 1)  # pages of 20 hubs, 30 professionals
+    hub = HubFactory(published=True)
+    for _ in range(31):
+        MembershipFactory(hub=hub)
+    HubFactory.create_batch(13, published=True)  # with the demo's 8: 22 hubs
+    hubs = client.get("/hubs/")
+    assert hubs.context["page"].paginator.count == 20
+    assert "Plus de 20 lieux trouvés : précisez la recherche" in hubs.content.decode()
+    assert "Page 1 sur 1" not in hubs.content.decode() and "Page suivante" not in hubs.content.decode()
+    few = client.get("/hubs/", {"kind": "CENTRE_DE_SANTE"})
+    assert not few.context["page"].paginator.more
+    assert f"{few.context['page'].paginator.count} lieu" in few.content.decode()
+    people = client.get("/professionals/").content.decode()
+    assert "Plus de 30 professionnels : précisez la recherche" in people

@@ -1,0 +1,33 @@
+"""Pages of results whose cost does not grow with the directory."""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+MAX_PAGES = 50
+
+
+class CappedPaginator(Paginator):
+    """Counts at most MAX_PAGES pages of results, with a LIMITed count.
+
+    A search matching 100,000 hubs then costs what one matching 1,000 does. Nobody reads page 51: past the cap
+    the page says "more than 1,000" and asks to narrow the search (words, filters, a place), and the map shows
+    every result anyway.
+    """
+
+    def __init__(self, object_list, per_page):
+        super().__init__(object_list, per_page)
+        self.cap = per_page * MAX_PAGES
+
+    @cached_property
+    def counted(self) -> int:
+        # Without the ordering: which rows come first does not change how many there are.
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.cap)
+
+    @property
+    def more(self) -> bool:
+        """More results than the pages hold."""
+        return self.counted > self.cap
