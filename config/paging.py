@@ -11,7 +11,8 @@ class CappedPaginator(Paginator):
 
     A search matching 100,000 hubs then costs what one matching 1,000 does. Nobody reads page 51: past the cap
     the page says "more than 1,000" and asks to narrow the search (words, filters, a place), and the map shows
-    every result anyway.
+    every result anyway. A search ranked by relevance (config/text.py) is then shown in its plain order:
+    ranking means scoring every match.
     """
 
     def __init__(self, object_list, per_page):
@@ -26,6 +27,11 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return min(self.counted, self.cap)
+
+    def page(self, number):
+        if self.more and hasattr(self.object_list, "without_ranking"):
+            self.object_list = self.object_list.without_ranking()
+        return super().page(number)
 
     @property
     def more(self) -> bool:

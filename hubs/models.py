@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from config import geo
 from config.roles import is_city_editor
 from config.text import SearchableQuerySet, normalise
-from professionals.models import Availability, Membership, Weekday
+from professionals.models import Availability, Membership, Professional, Weekday
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -62,6 +62,10 @@ class Service(models.Model):
 
 
 class HubQuerySet(SearchableQuerySet):
+    def vocabulary_texts(self):
+        services = Service.objects.values_list("name", flat=True)
+        return [*Professional.objects.vocabulary_texts(), *services, *map(str, Hub.Kind.labels)]
+
     def published(self):
         return self.filter(published=True)
 

@@ -53,6 +53,9 @@ class Profession(models.Model):
 class ProfessionalQuerySet(SearchableQuerySet):
     name_field = "display_name"
 
+    def vocabulary_texts(self):
+        return [text for pair in Profession.objects.values_list("name", "synonyms") for text in pair]
+
     def active(self):
         return self.filter(active=True)
 

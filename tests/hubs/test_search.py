@@ -50,12 +50,17 @@ def test_free_text_needs_every_word(client):
     "typed, expected",
     [
         ("kinesiterapeute", SABOURAUD),  # a letter missing
-        ("generalist", BLOSNE),  # a letter short
-        ("pediatre", "Cabinet de pédiatrie du Colombier"),  # the profession for the speciality
+        ("kinesitherapeut", SABOURAUD),  # a letter short
+        ("kinesithérapeuthe", SABOURAUD),  # a letter too many
+        ("generalist", BLOSNE),
+        ("pediatre", "Cabinet du Colombier"),  # without its accent
     ],
 )
 def test_a_word_typed_with_a_slip_finds_what_it_means(client, typed, expected):
-    HubFactory(name="Cabinet de pédiatrie du Colombier", published=True)
+    from professionals.models import Profession
+
+    paediatrician = ProfessionalFactory(profession=Profession.objects.get(code="paediatrician"))
+    MembershipFactory(professional=paediatrician, hub=HubFactory(name="Cabinet du Colombier", published=True))
     assert expected in names(client, q=typed)
 
 
@@ -74,6 +79,17 @@ def test_pertinence_ranks_a_word_in_the_name_before_one_in_the_address(client):
     else:  # SpatiaLite's simple fallback: by name
         assert found == ["Cabinet Alpha", "Maison de santé Quineleu"]
     assert names(client, q="quineleu", sort="name") == ["Cabinet Alpha", "Maison de santé Quineleu"]
+
+
+def test_more_matches_than_the_pages_hold_come_in_name_order_without_ranking(client, monkeypatch):
+    from config import paging
+
+    monkeypatch.setattr(paging, "MAX_PAGES", 1)
+    HubFactory(name="Maison de santé Quineleu", published=True)
+    for number in range(20):
+        HubFactory(name=f"Cabinet {number:02}", street="rue de Quineleu", published=True)
+    found = names(client, q="quineleu")
+    assert found == sorted(found) and "Maison de santé Quineleu" not in found  # 21 matches, 20 shown
 
 
 def test_near_a_point_sorts_by_distance_and_shows_it(client):

@@ -274,6 +274,7 @@ class Command(BaseCommand):
         html = [
             ("home", "/", {}),
             ("hubs, text", "/hubs/", {"q": "kine quartier"}),
+            ("hubs, text ranked, a slip", "/hubs/", {"q": f"kinesiterapeute {commune.name}"}),
             ("hubs, near", "/hubs/", {"lat": "48.11", "lng": "-1.68", "radius_km": "20", "sort": "distance"}),
             ("hubs, filters", "/hubs/", {"service": "gp", "tiers_payant": "on", "open_now": "on"}),
             ("hubs, page 50", "/hubs/", {"page": "50"}),
@@ -281,6 +282,7 @@ class Command(BaseCommand):
             ("compare 3 hubs", "/hubs/compare/", {"hub": hubs}),
             ("professionals", "/professionals/", {}),
             ("professionals, text", "/professionals/", {"q": "kinesitherapeute"}),
+            ("professionals, ranked, a slip", "/professionals/", {"q": "kinesiterapeute professionnel 4242"}),
             ("professionals, page 50", "/professionals/", {"page": "50"}),
             ("a professional", f"/professionals/{professional}/", {}),
             ("districts", "/districts/", {}),
