@@ -142,6 +142,7 @@ def _refresh_hub_search_text(sender, instance, **kwargs):
     hub = instance if isinstance(instance, Hub) else getattr(instance, "hub", None)
     if hub is not None and hub.pk and not kwargs.get("raw"):
         hub.refresh_search_text()
+        forget_maps()  # and what the maps and the home page show of what hubs offer
 
 
 def connect_signals() -> None:

@@ -1,5 +1,6 @@
 import sys
 
+from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from districts.models import DensityFigure, DirectoryCount, Territory
+from hubs.map_data import MAP_CACHE_SECONDS, map_version
 from hubs.models import Hub, Service
 from programmes.models import SupportProgramme
 
@@ -17,19 +19,32 @@ RETRY_AFTER_SECONDS = 120
 
 def home(request):
     context = {
-        "hub_count": Hub.objects.published().count(),
+        **directory_figures(),
         "professional_count": DirectoryCount.professionals_in_directory(),
-        "district_count": Territory.objects.districts().count(),
         "programme_count": SupportProgramme.objects.count(),
         "open_programmes": SupportProgramme.objects.open_on(timezone.localdate())
         .for_listing()
         .nearest_deadline_first()[:3],
-        "services": Service.objects.offered().order_by("category", "name", "pk"),
         "most_in_need": most_in_need(),
         # The overview map fetches /hubs/map.geojson: the home page stays small at any scale.
         "map_data": {"source": reverse("hubs:map_data")},
     }
     return render(request, "home.html", context)
+
+
+def directory_figures() -> dict:
+    """What costs a scan of the directory at national scale: kept a minute in the shared cache, and
+    forgotten on every hub write (the map data's version is part of the key)."""
+    key = f"home-figures:{map_version()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = {
+            "hub_count": Hub.objects.published().count(),
+            "district_count": Territory.objects.districts().count(),
+            "services": list(Service.objects.offered().order_by("category", "name", "pk")),
+        }
+        cache.set(key, figures, MAP_CACHE_SECONDS)
+    return figures
 
 
 def most_in_need(limit: int = 4) -> list[DensityFigure]:

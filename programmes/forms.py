@@ -29,6 +29,16 @@ class ProjectForm(forms.Form):
             raise forms.ValidationError(_("Ce lieu n'est rattaché à aucun territoire."))
         return data
 
+    def catalogue_query(self) -> str:
+        """The catalogue's query string listing what this project may apply for, for 'see them all'."""
+        from django.http import QueryDict
+
+        query = QueryDict(mutable=True)
+        query.update({"territory": self.territory().slug, "status": "OPEN"})
+        if beneficiary := self.cleaned_data.get("for_beneficiary"):
+            query["beneficiary"] = beneficiary.code
+        return query.urlencode()
+
     def territory(self):
         data = self.cleaned_data
         return data.get("for_territory") or data["for_hub"].territory

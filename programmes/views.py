@@ -25,22 +25,24 @@ def matching_programmes(form: ProjectForm):
 
 
 def programme_list(request):
-    programme_filter = ProgrammeFilter(request.GET, queryset=SupportProgramme.objects.for_listing())
+    """The catalogue; or, when a project is described, the open programmes for it (and a link to the rest)."""
     asked = PROJECT_FIELDS & set(request.GET)
     project = ProjectForm(request.GET if asked else None)
-    context = {
-        "filter": programme_filter,
-        "project": project,
-        "page": None,
-        "matches": None,
-    }
-    if asked and project.is_valid():
-        context["matches"] = matching_programmes(project)
-    valid = programme_filter.is_valid()
-    if valid:
+    context = {"project": project, "filter": None, "page": None, "matches": None}
+    if asked:
+        if project.is_valid():
+            context["matches"] = list(matching_programmes(project)[: PAGE_SIZE + 1])
+            context["all_matches"] = project.catalogue_query()
+        return render(
+            request, "programmes/programme_list.html", context, status=200 if project.is_valid() else 400
+        )
+    programme_filter = ProgrammeFilter(request.GET, queryset=SupportProgramme.objects.for_listing())
+    context["filter"] = programme_filter
+    if programme_filter.is_valid():
         context["page"] = Paginator(programme_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    ok = valid and (not asked or project.is_valid())
-    return render(request, "programmes/programme_list.html", context, status=200 if ok else 400)
+    return render(
+        request, "programmes/programme_list.html", context, status=200 if programme_filter.is_valid() else 400
+    )
 
 
 def programme_detail(request, slug):

@@ -16,6 +16,23 @@ def test_home_shows_real_counts_services_and_the_districts_most_in_need(client):
     assert "Données de démonstration" in page
 
 
+def test_home_figures_are_kept_a_minute_but_follow_every_hub_write(client, django_assert_max_num_queries):
+    from hubs.models import Service
+
+    before = Hub.objects.published().count()
+    client.get("/")
+    hub = HubFactory(published=True)  # a write: the cached figures are forgotten
+    assert f"<strong>{before + 1}</strong>" in client.get("/").content.decode()
+    hub.services.add(
+        Service.objects.create(
+            name="Vaccination des voyageurs", slug="vaccination-voyageurs", category="CARE"
+        )
+    )
+    assert "Vaccination des voyageurs" in client.get("/").content.decode()
+    with django_assert_max_num_queries(10):
+        assert client.get("/").status_code == 200
+
+
 def test_every_page_links_to_the_four_sections(client):
     page = client.get("/").content.decode()
     for url in ["/hubs/", "/professionals/", "/districts/", "/programmes/"]:

@@ -105,6 +105,25 @@ def test_which_programmes_for_my_project(client, dated):
     assert [p.name for p in closed.context["matches"]] == [
         "Coordonnateurs des réseaux territoriaux de promotion de la santé (RTPS)"
     ]  # PSLA is closed: not offered to a new project
+    page = closed.content.decode()
+    assert "Tous les programmes ouverts pour ce projet" in page
+    assert "/programmes/?territory=vire-normandie&amp;status=OPEN" in page
+    listed = client.get("/programmes/", {"territory": "vire-normandie", "status": "OPEN"}).context["page"]
+    assert [p.name for p in listed.object_list] == [p.name for p in closed.context["matches"]]
+
+
+def test_a_project_with_many_open_programmes_sees_the_20_nearest_deadlines(client, dated):
+    from districts.models import Territory
+
+    france = Territory.objects.get(slug="france")
+    for index in range(22):
+        SupportProgramme.objects.create(
+            name=f"Programme national {index}", slug=f"national-{index}"
+        ).territories.add(france)
+    page = client.get("/programmes/", {"for_territory": "le-blosne"})
+    assert len(page.context["matches"]) == 21  # one more than shown: enough to say "more than 20"
+    assert "Plus de 20 programmes ouverts" in page.content.decode()
+    assert page.content.decode().count("<h3><a href=") == 20
 
 
 @pytest.mark.parametrize(
@@ -190,7 +209,7 @@ def test_query_counts_are_bounded(bounded_get, dated):
         SupportProgramme.objects.create(name=f"Programme {index}", slug=f"programme-{index}")
     bounded_get("/programmes/", most=12)
     # the catalogue and the matcher's own list
-    bounded_get("/programmes/", {"for_territory": "le-blosne", "for_beneficiary": "ASSOCIATIONS"}, most=18)
+    bounded_get("/programmes/", {"for_territory": "le-blosne", "for_beneficiary": "ASSOCIATIONS"}, most=10)
     bounded_get("/programmes/psla-normandie/", most=10)
     bounded_get("/programmes/export.csv", most=8)
 
