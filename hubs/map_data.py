@@ -1,7 +1,7 @@
 """GeoJSON for the maps: a few hubs embedded in a page, or the compact collection of /hubs/map.geojson."""
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, FloatField, Func, Min
+from django.db.models import Avg, Count, F, Min
 from django.db.models.functions import Floor
 from django.urls import reverse
 from django.utils import timezone
@@ -52,17 +52,10 @@ def forget_maps() -> None:
         cache.set(MAP_VERSION_KEY, 1, None)
 
 
-def lng_lat():
-    return (
-        Func("location", function="ST_X", output_field=FloatField()),
-        Func("location", function="ST_Y", output_field=FloatField()),
-    )
-
-
 def map_geojson(hubs, *, zoom: int | None) -> dict:
     """Single hubs where they are few enough, grid clusters where they are not (a national view)."""
-    located = hubs.filter(location__isnull=False)
-    if located.order_by().count() <= CLUSTER_ABOVE:
+    located = hubs.filter(lng__isnull=False)  # lng, not location: the points index answers it
+    if located.order_by()[: CLUSTER_ABOVE + 1].count() <= CLUSTER_ABOVE:  # stops counting past the limit
         return compact_geojson(located)
     return clustered_geojson(located, zoom=NATIONAL_ZOOM if zoom is None else zoom)
 
@@ -74,11 +67,10 @@ def clustered_geojson(hubs, *, zoom: int) -> dict:
     and SpatiaLite, and one row per cell, never one per hub.
     """
     size = 360 / 2**zoom / CELLS_PER_TILE
-    lng, lat = lng_lat()
     cells = (
-        hubs.annotate(column=Floor(lng / size), row=Floor(lat / size))
+        hubs.annotate(column=Floor(F("lng") / size), row=Floor(F("lat") / size))
         .values("column", "row")
-        .annotate(count=Count("pk"), lng=Avg(lng), lat=Avg(lat), first=Min("pk"))
+        .annotate(count=Count("pk"), mean_lng=Avg("lng"), mean_lat=Avg("lat"), first=Min("pk"))
         .order_by()
     )
     clusters, lone = [], []
@@ -86,9 +78,8 @@ def clustered_geojson(hubs, *, zoom: int) -> dict:
         if cell["count"] == 1:
             lone.append(cell["first"])
         else:
-            clusters.append(
-                geo.feature(geo.point_geometry(lng=cell["lng"], lat=cell["lat"]), {"count": cell["count"]})
-            )
+            point = geo.point_geometry(lng=cell["mean_lng"], lat=cell["mean_lat"])
+            clusters.append(geo.feature(point, {"count": cell["count"]}))
     collection = compact_geojson(hubs.filter(pk__in=lone))
     collection["features"] += clusters
     collection["clustered"] = True
@@ -103,12 +94,7 @@ def compact_geojson(hubs) -> dict:
     """
     open_ids = set(hubs.open_at(timezone.now()).values_list("pk", flat=True))
     kind_index = {value: index for index, value in enumerate(Hub.Kind.values)}
-    lng, lat = lng_lat()
-    rows = (
-        hubs.filter(location__isnull=False)
-        .annotate(lng=lng, lat=lat)
-        .values_list("pk", "name", "kind", "lng", "lat")
-    )
+    rows = hubs.filter(lng__isnull=False).values_list("pk", "name", "kind", "lng", "lat")
     features = [
         geo.feature(
             geo.point_geometry(lng=lng, lat=lat),

@@ -89,6 +89,11 @@ class Command(BaseCommand):
         self.load(options["hubs"], options["professionals"], options["communes"])
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # What autovacuum does soon after a bulk load: planner statistics, and the visibility map
+                # that lets the national map read its index alone.
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(
             f"Loaded {options['hubs']:,} hubs, {options['professionals']:,} professionals, "
             f"{options['communes']:,} communes in {time.perf_counter() - started:.0f} s "
@@ -139,9 +144,6 @@ class Command(BaseCommand):
         recount_territories(None)  # bulk_create sends no signal: count the directory once
         relist_professionals()
         self.stdout.write(f"Counted the directory per territory in {time.perf_counter() - started:.1f} s")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # planner statistics for the fresh tables
 
     def load_cities(self, departments):
         quartiers = []
