@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "leaflet",
     "django_filters",
     "simple_history",

@@ -1,9 +1,27 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
+from django.views.decorators.cache import cache_page
 
 from portal import views
+from portal.sitemaps import SITEMAPS
+
+SITEMAP_CACHE_SECONDS = 3600
 
 # No namespace: "home" and "healthz" are the site's own names.
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
 ]

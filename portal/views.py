@@ -61,6 +61,15 @@ def most_in_need(limit: int = 4) -> list[DensityFigure]:
     return list(lowest.values())[:limit]
 
 
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
 @never_cache
 def healthz(request):
     try:

@@ -418,3 +418,12 @@ def test_a_search_past_the_last_page_says_more_and_asks_to_narrow_it(client, mon
     assert f"{few.context['page'].paginator.count} lieu" in few.content.decode()
     people = client.get("/professionals/").content.decode()
     assert "Plus de 30 professionnels : précisez la recherche" in people
+
+
+def test_compare_after_a_near_search_keeps_the_point_machine_readable(client):
+    page = client.get("/hubs/", {**VILLEJEAN, "radius_km": "10"}).content.decode()
+    lat = re.search(r'<input type="hidden" name="lat" value="([^"]+)"', page).group(1)
+    lng = re.search(r'<input type="hidden" name="lng" value="([^"]+)"', page).group(1)
+    assert (lat, lng) == (VILLEJEAN["lat"], VILLEJEAN["lng"])  # a dot, never the French decimal comma
+    hubs = [h.slug for h in Hub.objects.filter(name__in=[SABOURAUD, BLOSNE])]
+    assert client.get("/hubs/compare/", {"hub": hubs, "lat": lat, "lng": lng}).status_code == 200

@@ -1,0 +1,56 @@
+"""Every public page fits a phone: nothing scrolls sideways at 320, 375 or 768 px (tables scroll in their box)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from professionals.models import Professional
+
+pytestmark = pytest.mark.e2e
+WIDTHS = [320, 375, 768]
+PAGES = [
+    "/",
+    "/hubs/",
+    "/hubs/?q=kine&tiers_payant=on&service=mediation-sante",
+    "/hubs/?lat=48.1215&lng=-1.7094&radius_km=10",
+    "/hubs/centre-de-sante-communautaire-du-blosne/",
+    "/hubs/compare/?hub=centre-de-sante-communautaire-du-blosne&hub=espace-sante-olivier-sabouraud"
+    "&hub=maison-de-sante-de-vern-sur-seiche&lat=48.1215&lng=-1.7094",
+    "/professionals/",
+    "/districts/",
+    "/districts/le-blosne/",
+    "/districts/rennes/",
+    "/districts/france/",
+    "/districts/compare/?territory=le-blosne&territory=villejean-beauregard&territory=rennes",
+    "/programmes/",
+    "/programmes/psla-normandie/",
+    "/programmes/?for_territory=vern-sur-seiche",
+    "/une-page-qui-n-existe-pas/",
+]
+
+
+def overflow(page) -> int:
+    """How many pixels the page is wider than the screen (0: no sideways scrolling)."""
+    return max(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"), 0)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_public_page_scrolls_sideways_on_a_phone(page, demo_server, path):
+    page.set_viewport_size({"width": WIDTHS[0], "height": 800})
+    page.goto(demo_server.url + path)
+    page.wait_for_load_state("networkidle")  # maps drawn; and no request left running into the next test
+    expect(page.locator("h1")).to_be_visible()
+    too_wide = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        too_wide[width] = overflow(page)
+    assert too_wide == dict.fromkeys(WIDTHS, 0)
+    expected = ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
+    assert page.console_errors == (expected if path == PAGES[-1] else [])
+
+
+def test_a_professional_page_fits_a_phone(page, demo_server):
+    professional = Professional.objects.public().order_by("pk").first()
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(demo_server.url + professional.get_absolute_url())
+    expect(page.locator("h1")).to_have_text(professional.display_name)
+    assert overflow(page) == 0
