@@ -6,6 +6,7 @@ here costs a fixed number of queries, whatever the size of the directory.
 """
 
 import datetime
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -165,11 +166,12 @@ def retirement_outlook(
 def gp_gap(
     population: int | None, density: Decimal | float | None, reference: Decimal | float | None
 ) -> float | None:
-    """How many GPs the territory lacks to reach a reference density (0 when it does)."""
+    """How many whole GPs the territory lacks to reach a reference density (0 when it does): a shortfall of
+    0.3 doctor is still one doctor to find."""
     if not population or density is None or reference is None:
         return None
     missing = (float(reference) - float(density)) * population / 10_000
-    return round(max(missing, 0.0), 1)
+    return math.ceil(round(missing, 6)) if missing > 0 else 0
 
 
 @dataclass

@@ -63,9 +63,19 @@ def test_bars_compare_the_district_with_each_parent(client):
 
 def test_the_gap_to_the_city_and_national_averages(client):
     page = text(client.get("/districts/le-blosne/"))
-    # Same source on both sides (Ville de Rennes): (13.4 - 6.1) * 18,300 / 10,000 and (10.9 - 6.1) * 1.83
-    assert "Il manque environ 13,4 médecins généralistes pour atteindre la densité de Rennes" in page
-    assert "Il manque environ 8,8 médecins généralistes pour atteindre la densité de France" in page
+    # Same source on both sides (Ville de Rennes): (13.4 - 6.1) * 18,300 / 10,000 = 13.4 and (10.9 - 6.1) * 1.83
+    # = 8.8, in whole doctors (a fraction of a doctor is still one to find)
+    assert "Il manque environ 14 médecins généralistes pour atteindre la densité de Rennes" in page
+    assert "Il manque environ 9 médecins généralistes pour atteindre la densité de France" in page
+
+
+def test_a_gap_is_counted_in_whole_doctors():
+    from districts.stats import gp_gap
+
+    assert gp_gap(10_000, 9.7, 10.0) == 1  # 0.3 short: one doctor to find
+    assert gp_gap(10_000, 8.0, 10.0) == 2
+    assert gp_gap(10_000, 10.0, 10.0) == 0 and gp_gap(10_000, 12.0, 10.0) == 0
+    assert gp_gap(None, 8.0, 10.0) is None
 
 
 def test_a_retirement_outlook_that_would_point_at_one_person_is_not_shown(client):

@@ -117,3 +117,14 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
     monkeypatch.setattr(connection, "cursor", refuse)
     response = client.get("/healthz")
     assert response.status_code == 503
+
+
+def test_every_aria_reference_on_a_hub_page_points_to_an_element(client):
+    import re
+
+    page = client.get(BLOSNE).content.decode()
+    ids = set(re.findall(r' id="([^"]+)"', page))
+    references = [
+        ref for refs in re.findall(r'aria-(?:describedby|labelledby)="([^"]+)"', page) for ref in refs.split()
+    ]
+    assert references and [ref for ref in references if ref not in ids] == []
