@@ -95,6 +95,16 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # Public correction requests: per address, this many an hour.
 CORRECTIONS_PER_HOUR = int(os.environ.get("CORRECTIONS_PER_HOUR", "5"))
+# Then deleted by `manage.py purge_corrections` (run it daily): the personal data page promises it.
+CORRECTION_RETENTION_DAYS = int(os.environ.get("CORRECTION_RETENTION_DAYS", "365"))
+# Who publishes the portal, for the legal notice; empty in the demo, which says so (and check --deploy warns).
+PUBLISHER = {
+    "name": os.environ.get("PUBLISHER_NAME", ""),
+    "address": os.environ.get("PUBLISHER_ADDRESS", ""),
+    "director": os.environ.get("PUBLISHER_DIRECTOR", ""),
+    "email": os.environ.get("PUBLISHER_EMAIL", ""),
+    "host": os.environ.get("PUBLISHER_HOST", ""),
+}
 STALE_AFTER_DAYS = 180
 
 ROOT_URLCONF = "config.urls"

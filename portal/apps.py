@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+
+def publisher_is_named(app_configs, **kwargs):
+    """A French public site names its publisher (legal notice): a deployment must say who it is."""
+    if settings.PUBLISHER["name"]:
+        return []
+    hint = "Set PUBLISHER_NAME (and PUBLISHER_ADDRESS, PUBLISHER_DIRECTOR, PUBLISHER_EMAIL, PUBLISHER_HOST)."
+    return [checks.Warning("The legal notice names no publisher.", hint=hint, id="portal.W001")]
 
 
 class PortalConfig(AppConfig):
@@ -15,3 +25,4 @@ class PortalConfig(AppConfig):
 
         # After every migrate (tests included): the groups follow the permissions the code defines.
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="portal-ensure-groups")
+        checks.register(publisher_is_named, checks.Tags.security, deploy=True)

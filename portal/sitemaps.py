@@ -13,7 +13,10 @@ class SectionSitemap(sitemaps.Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "hubs:list", "professionals:list", "districts:list", "programmes:list"]
+        return [
+            "home", "hubs:list", "professionals:list", "districts:list", "programmes:list",
+            "accessibility", "legal_notice", "personal_data",
+        ]  # fmt: skip
 
     def location(self, item):
         return reverse(item)

@@ -12,6 +12,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("accessibilite/", views.legal_page, {"template": "accessibility"}, name="accessibility"),
+    path("mentions-legales/", views.legal_page, {"template": "legal_notice"}, name="legal_notice"),
+    path("donnees-personnelles/", views.legal_page, {"template": "personal_data"}, name="personal_data"),
     path(
         "sitemap.xml",
         cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),

@@ -1,5 +1,6 @@
 import sys
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
@@ -59,6 +60,12 @@ def most_in_need(limit: int = 4) -> list[DensityFigure]:
     for figure in figures:
         lowest.setdefault(figure.territory_id, figure)
     return list(lowest.values())[:limit]
+
+
+def legal_page(request, template: str):
+    """Accessibility statement, legal notice, personal data: what a French public site must publish."""
+    context = {"publisher": settings.PUBLISHER, "retention_days": settings.CORRECTION_RETENTION_DAYS}
+    return render(request, f"portal/{template}.html", context)
 
 
 def robots_txt(request):

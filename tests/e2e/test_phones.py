@@ -24,6 +24,9 @@ PAGES = [
     "/programmes/",
     "/programmes/psla-normandie/",
     "/programmes/?for_territory=vern-sur-seiche",
+    "/accessibilite/",
+    "/mentions-legales/",
+    "/donnees-personnelles/",
     "/une-page-qui-n-existe-pas/",
 ]
 

@@ -78,12 +78,15 @@ def test_production_settings_pass_check_deploy_except_the_documented_gdal_warnin
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "sante.example.org",
+        "PUBLISHER_NAME": "Ville de Test",
     }
     env.pop("SECURE_SSL_REDIRECT", None)
     result = run_manage("check", "--deploy", env=env)
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("?:") or ".W0" in line]
     assert all("gis.W001" in line for line in warnings), result.stderr
+    unnamed = run_manage("check", "--deploy", env={**env, "PUBLISHER_NAME": ""})
+    assert "portal.W001" in unnamed.stderr and "The legal notice names no publisher." in unnamed.stderr
 
 
 def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
