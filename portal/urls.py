@@ -12,6 +12,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Under /districts/ with the territory pages; served here because it lists hubs, an app above districts.
+    path("districts/<slug:slug>/fiche/", views.territory_sheet, name="territory_sheet"),
     path("accessibilite/", views.legal_page, {"template": "accessibility"}, name="accessibility"),
     path("mentions-legales/", views.legal_page, {"template": "legal_notice"}, name="legal_notice"),
     path("donnees-personnelles/", views.legal_page, {"template": "personal_data"}, name="personal_data"),

@@ -1,15 +1,19 @@
 import sys
 
+import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from districts import stats
 from districts.models import DensityFigure, DirectoryCount, Territory
 from hubs.map_data import MAP_CACHE_SECONDS, map_version
 from hubs.models import Hub, Service
@@ -60,6 +64,31 @@ def most_in_need(limit: int = 4) -> list[DensityFigure]:
     for figure in figures:
         lowest.setdefault(figure.territory_id, figure)
     return list(lowest.values())[:limit]
+
+
+SHEET_HUBS = 30  # what fits on a printed page or two
+
+
+def territory_sheet(request, slug):
+    """A printable sheet for outreach workers: the territory's hubs with hours and phones, its figures with their
+    sources, and a QR code back to the live page."""
+    territory = get_object_or_404(Territory.objects.defer("boundary"), slug=slug)
+    hubs = Hub.objects.published().in_territories(Territory.objects.within(territory)).for_listing()
+    listed = list(hubs.order_by("name", "pk")[: SHEET_HUBS + 1])
+    live_url = request.build_absolute_uri(territory.get_absolute_url())
+    context = {
+        "territory": territory,
+        "hubs": listed[:SHEET_HUBS],
+        "more_hubs": len(listed) > SHEET_HUBS,
+        "live_url": live_url,
+        # segno writes the SVG from our own URL (a validated host and slug): nothing a visitor typed.
+        "qr_svg": mark_safe(
+            segno.make(live_url, error="m").svg_inline(scale=3, title=str(_("Page en ligne")))
+        ),
+        "printed_on": timezone.localdate(),
+        **stats.profile(territory),
+    }
+    return render(request, "districts/territory_sheet.html", context)
 
 
 def legal_page(request, template: str):

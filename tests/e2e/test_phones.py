@@ -18,6 +18,7 @@ PAGES = [
     "/professionals/",
     "/districts/",
     "/districts/le-blosne/",
+    "/districts/le-blosne/fiche/",
     "/districts/rennes/",
     "/districts/france/",
     "/districts/compare/?territory=le-blosne&territory=villejean-beauregard&territory=rennes",
