@@ -1,3 +1,5 @@
+"""Hubs and the services they offer; what they are searched and counted by."""
+
 import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -16,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from config import geo
 from config.roles import is_city_editor
 from config.text import SearchableQuerySet, normalise
+from hubs.models.schedule import Closure, OpeningHours
 from professionals.models import Availability, Membership, Professional, Weekday
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -352,80 +355,3 @@ class Hub(models.Model):
     def week_hours(self) -> list[tuple[str, list["OpeningHours"]]]:
         rows = sorted(self.opening_hours.all(), key=lambda h: (h.weekday, h.opens))
         return [(label, [h for h in rows if h.weekday == value]) for value, label in Weekday.choices]
-
-
-class OpeningHours(models.Model):
-    hub = models.ForeignKey(
-        Hub, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="opening_hours"
-    )
-    weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
-    opens = models.TimeField(_("ouvre à"))
-    closes = models.TimeField(_("ferme à"))
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("plage d'ouverture")
-        verbose_name_plural = _("horaires d'ouverture")
-        constraints = [
-            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="hours_weekday_0_to_6"),
-            models.CheckConstraint(condition=Q(closes__gt=models.F("opens")), name="hours_close_after_open"),
-            models.UniqueConstraint(fields=["hub", "weekday", "opens"], name="hours_unique_interval"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
-
-
-class Closure(models.Model):
-    hub = models.ForeignKey(Hub, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="closures")
-    starts_on = models.DateField(_("du"))
-    ends_on = models.DateField(_("au (inclus)"))
-    reason = models.CharField(_("motif"), max_length=200, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("fermeture exceptionnelle")
-        verbose_name_plural = _("fermetures exceptionnelles")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="closure_ends_after_start"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.starts_on} → {self.ends_on}"
-
-
-class CorrectionRequest(models.Model):
-    """A resident's "signaler une erreur" on a hub page, queued for its managers and the city editors."""
-
-    class Status(models.TextChoices):
-        NEW = "NEW", _("À traiter")
-        DONE = "DONE", _("Corrigé")
-        REJECTED = "REJECTED", _("Sans suite")
-
-    # A resident's report outlives a deletion attempt: the hub is unpublished instead.
-    hub = models.ForeignKey(Hub, verbose_name=_("lieu"), on_delete=models.PROTECT, related_name="corrections")
-    message = models.TextField(_("ce qui est faux"), max_length=2000)
-    contact = models.CharField(_("contact (facultatif)"), max_length=200, blank=True)
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.NEW)
-    created_at = models.DateTimeField(_("reçu le"), auto_now_add=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("traité par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
-
-    class Meta:
-        verbose_name = _("signalement d'erreur")
-        verbose_name_plural = _("signalements d'erreur")
-        constraints = [
-            models.CheckConstraint(condition=~Q(message=""), name="correction_has_a_message"),
-        ]
-
-    def __str__(self):
-        return f"{self.hub} — {self.created_at:%d/%m/%Y}"
