@@ -84,7 +84,7 @@ def test_each_result_shows_funders_amounts_deadline_and_territories(client):
     page = client.get("/programmes/", {"territory": "vire-normandie"}).content.decode()
     assert re.search(r"jusqu(&#x27;|')à 250\s000 € par projet", page)
     assert "Région Normandie, Union européenne (FEADER)" in page
-    assert "Date limite : permanent" in page and "Territoires : Normandie" in page
+    assert "Terminé le 31 décembre 2022" in page and "Territoires : Normandie" in page  # PSLA, closed
     assert "2 programmes" in page  # PSLA and the RTPS coordinators
 
 
@@ -173,7 +173,7 @@ def test_the_hub_page_and_district_page_link_their_programmes_and_home_lists_the
 def test_programme_page_shows_everything_and_a_map_of_territories(client):
     page = client.get("/programmes/ville-de-lille-poles-ressources-sante/").content.decode()
     assert "budget total 80" in page and "Ville de Lille (service Santé)" in page
-    assert "depuis le 1 janvier 2012" in page
+    assert "depuis le 1er janvier 2012" in page
     assert "Pôle ressources santé de Wazemmes" in page and "(2016)" in page
     assert 'id="programme-map"' in page and '"Lille-Sud"' in page
     assert "RESOLIS" in page
@@ -284,3 +284,26 @@ def test_health_keywords_and_funder_kinds():
     assert funder_kind("Conseil départemental du Morbihan") == Funder.Kind.DEPARTMENT
     assert funder_kind("Agence régionale de santé Bretagne") == Funder.Kind.ARS
     assert funder_kind("Ville de Brest") == Funder.Kind.CITY
+
+
+def test_dates_read_as_french_writes_them_and_a_closed_programme_never_says_permanent(client):
+    ended = SupportProgramme.objects.create(
+        name="Programme terminé", slug="programme-termine", ends_on=datetime.date(2024, 9, 1)
+    )
+    page = client.get("/programmes/", {"q": "programme termine"}).content.decode()
+    assert "Clos" in page and "Terminé le 1er septembre 2024" in page and "permanent" not in page
+    ended.ends_on = datetime.date.today() + datetime.timedelta(days=40)
+    ended.save()
+    page = client.get("/programmes/", {"q": "programme termine"}).content.decode()
+    assert (
+        "Sans date limite de candidature, jusqu&#x27;au" in page
+        or "Sans date limite de candidature, jusqu'au" in page
+    )
+
+
+def test_the_long_date_filter_writes_the_first_of_the_month_as_1er():
+    from districts.templatetags.french import long_date
+
+    assert long_date(datetime.date(2026, 9, 1)) == "1er septembre 2026"
+    assert long_date(datetime.date(2026, 9, 2)) == "2 septembre 2026"
+    assert long_date(None) == ""
