@@ -20,6 +20,14 @@ def distance(value):
 
 
 @register.filter
+def directions_url(hub) -> str:
+    """OpenStreetMap directions to the hub (lat,lng with a dot, whatever the page's language)."""
+    if hub.location is None:
+        return ""
+    return f"https://www.openstreetmap.org/directions?to={hub.location.y:.5f}%2C{hub.location.x:.5f}"
+
+
+@register.filter
 def ld_json(data):
     """JSON-LD for a <script type="application/ld+json">, escaped like json_script."""
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_json_script_escapes))

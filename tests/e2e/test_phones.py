@@ -58,3 +58,18 @@ def test_a_professional_page_fits_a_phone(page, demo_server):
     page.goto(demo_server.url + professional.get_absolute_url())
     expect(page.locator("h1")).to_have_text(professional.display_name)
     assert overflow(page) == 0
+
+
+def test_on_a_phone_the_first_results_come_before_the_map_with_call_and_directions(page, demo_server):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(demo_server.url + "/hubs/?q=blosne")
+    first = page.locator(".cards > li").first
+    expect(first.get_by_role("link", name="Appeler le 02 99 41 95 10")).to_have_attribute(
+        "href", "tel:0299419510"
+    )
+    expect(
+        first.get_by_role("link", name="Itinéraire jusqu'à Centre de santé communautaire du Blosne")
+    ).to_be_visible()
+    assert first.bounding_box()["y"] < page.locator("#search-map").bounding_box()["y"]
+    page.set_viewport_size({"width": 1280, "height": 800})  # side by side with room
+    assert abs(first.bounding_box()["y"] - page.locator("#search-map").bounding_box()["y"]) < 200

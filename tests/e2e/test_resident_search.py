@@ -31,7 +31,7 @@ def test_a_resident_finds_a_kine_near_villejean_sorted_by_distance(page, demo_se
 
 def test_a_resident_opens_a_hub_and_reads_its_hours_and_state(page, demo_server):
     page.goto(demo_server.url + "/hubs/?q=blosne")
-    page.get_by_role("link", name="Centre de santé communautaire du Blosne").click()
+    page.get_by_role("link", name="Centre de santé communautaire du Blosne", exact=True).click()
     assert page.get_by_role("row", name="Mardi").inner_text().endswith("08h45–13h00, 14h00–19h00")
     state = page.locator(".badge-open, .badge-closed").first.inner_text()
     assert state in ("Ouvert en ce moment", "Fermé en ce moment")
