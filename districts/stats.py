@@ -23,6 +23,12 @@ def per_10k(count: int, population: int | None) -> float | None:
     return round(count / population * 10_000, 1)
 
 
+def computed_density(counts: "Counts", population: int | None) -> float | None:
+    """GPs per 10,000 from the directory; none where the directory has no hub yet (a "0.0" there would read as
+    a medical desert when it only means nobody has entered the territory's hubs)."""
+    return per_10k(counts.gps, population) if counts.hubs else None
+
+
 def newest_first(figures):
     # A figure whose source gives no year sorts after dated ones.
     return sorted(figures, key=lambda f: (f.year is None, -(f.year or 0), f.source))
@@ -197,7 +203,7 @@ def rows_for(territories) -> list[Row]:
             territory=t,
             # Beside its city's figure, from the same source when there is one.
             official=comparable(figures.get(t.pk, []), [f.source for f in figures.get(t.parent_id, [])]),
-            computed=per_10k(counts[t.pk].gps, t.population),
+            computed=computed_density(counts[t.pk], t.population),
             gps=counts[t.pk].gps,
             hubs=counts[t.pk].hubs,
         )
@@ -248,7 +254,7 @@ def profile(territory: Territory) -> dict:
         return [f for f in figures.get(t.pk, []) if f.profession.counts_as_gp]
 
     own_gp = most_shared(gp_figures(territory), [gp_figures(a) for a in ancestors])
-    computed_gp = per_10k(counts.gps, territory.population)
+    computed_gp = computed_density(counts, territory.population)
     bars = [(territory.name, "official", own_gp), (territory.name, "computed", computed_gp)]
     bars += [(a.name, "official", latest(gp_figures(a))) for a in ancestors]
     own = figures.get(territory.pk, [])

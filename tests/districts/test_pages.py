@@ -206,3 +206,18 @@ def test_the_list_pages_through_every_commune_sorted_in_sql(client):
         "/districts/", {"sort": "-population", "page": first.context["page"].paginator.num_pages}
     )
     assert last.status_code == 200 and "Page précédente" in last.content.decode()
+
+
+def test_a_territory_with_no_hub_in_the_directory_shows_no_computed_zero(client):
+    from districts.models import Territory
+    from districts.stats import rows_for
+    from tests.factories import TerritoryFactory
+
+    empty = TerritoryFactory(
+        name="Quartier sans fiche", population=9_000, parent=Territory.objects.get(slug="rennes")
+    )
+    page = client.get(empty.get_absolute_url()).content.decode()
+    assert "Aucun lieu de ce territoire n'est encore dans l'annuaire" in page
+    assert "Médecins généralistes : 0,0" not in page
+    assert rows_for([empty])[0].computed is None
+    assert rows_for([Territory.objects.get(slug="le-blosne")])[0].computed is not None  # it has hubs
