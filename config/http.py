@@ -9,6 +9,7 @@ client chose to send, so they are never believed.
 import ipaddress
 
 from django.conf import settings
+from rest_framework.throttling import AnonRateThrottle
 
 
 def _is_trusted(address: str) -> bool:
@@ -31,3 +32,10 @@ def client_ip(request) -> str:
             except ValueError:
                 return remote  # garbage where an address should be: count it against the proxy
     return remote
+
+
+class AnonymousThrottle(AnonRateThrottle):
+    """The public API's limit per client, counted in the shared cache, the address read as above."""
+
+    def get_ident(self, request):
+        return client_ip(request)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("districts/", include("districts.urls")),
     path("programmes/", include("programmes.urls")),
     path("admin/", admin.site.urls),
+    path("", include("opendata.urls")),
 ]
 
 handler500 = "portal.views.server_error"

@@ -130,6 +130,7 @@ class Territory(models.Model):
         default=False,
         help_text=_("Quartier prioritaire de la politique de la ville (QPV)."),
     )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True, db_index=True)
 
     objects = TerritoryQuerySet.as_manager()
 

@@ -16,6 +16,7 @@ from contextvars import ContextVar
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, When
+from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from districts.map_data import forget_districts_geojson
@@ -104,24 +105,27 @@ def _remember_membership_place(sender, instance: Membership, **kwargs):
         )
 
 
-def relist_professionals(professionals=None) -> None:
-    """Keep `Professional.listed` (who the public pages show) true to its rule, for these or everyone."""
+def relist_professionals(professionals=None, *, touched: bool = False) -> None:
+    """Keep `Professional.listed` (who the public pages show) true to its rule, for these or everyone.
+
+    touched: where these people practise changed, which their public record (and its `updated_at`) shows.
+    """
     people = Professional.objects.all() if professionals is None else professionals
     rule = Professional.objects.worth_listing().filter(pk=OuterRef("pk"))
-    people.update(listed=Exists(rule))
+    people.update(listed=Exists(rule), **({"updated_at": Now()} if touched else {}))
 
 
 def _hub_changed(sender, instance: Hub, **kwargs):
     forget_maps()
     recount_territories([instance.territory_id, getattr(instance, "_counted_in", None)])
     if kwargs.get("signal") is post_delete or "published" in (kwargs.get("update_fields") or {"published"}):
-        relist_professionals(Professional.objects.filter(memberships__hub_id=instance.pk))
+        relist_professionals(Professional.objects.filter(memberships__hub_id=instance.pk), touched=True)
 
 
 def _membership_changed(sender, instance: Membership, **kwargs):
     here = Hub.objects.filter(pk=instance.hub_id).values_list("territory_id", flat=True).first()
     recount_territories([here, getattr(instance, "_counted_in", None)])
-    relist_professionals(Professional.objects.filter(pk=instance.professional_id))
+    relist_professionals(Professional.objects.filter(pk=instance.professional_id), touched=True)
 
 
 def _professional_changed(sender, instance: Professional, **kwargs):

@@ -166,10 +166,12 @@ class SupportProgramme(models.Model):
     recurrence = models.CharField(
         _("récurrence"), max_length=20, blank=True, help_text=_("Permanente, ponctuelle ou récurrente.")
     )
+    created_at = models.DateTimeField(_("publié le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True, db_index=True)
     search_text = models.TextField(editable=False, blank=True)
 
     objects = SupportProgrammeQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("programme de soutien")

@@ -247,6 +247,7 @@ class Hub(models.Model):
         default=False,
         help_text=_("La fiche contient des valeurs inventées pour la démonstration."),
     )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True, db_index=True)
     search_text = models.TextField(editable=False, blank=True)
     # The location's coordinates as plain numbers, kept by the database itself: the national map groups
     # 100,000 hubs by them three times faster than by reading each point's geometry (hubs/map_data.py).
@@ -259,7 +260,7 @@ class Hub(models.Model):
 
     objects = HubQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_text", "lng", "lat"], m2m_fields=["services", "supporters", "managers"]
+        excluded_fields=["search_text", "lng", "lat", "updated_at"], m2m_fields=["services", "supporters", "managers"]
     )
 
     class Meta:
