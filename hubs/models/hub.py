@@ -260,7 +260,8 @@ class Hub(models.Model):
 
     objects = HubQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_text", "lng", "lat", "updated_at"], m2m_fields=["services", "supporters", "managers"]
+        excluded_fields=["search_text", "lng", "lat", "updated_at"],
+        m2m_fields=["services", "supporters", "managers"],
     )
 
     class Meta:
