@@ -1,0 +1,75 @@
+from django.http import JsonResponse
+from django.views.decorators.http import require_safe
+
+from config.http import AnonymousThrottle
+from opendata import fhir
+
+
+def fhir_response(data: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(
+        data, status=status, content_type=fhir.MEDIA_TYPE, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def throttled(view):
+    """The API's limit per anonymous client, on the FHIR answers too."""
+
+    def checked(request, *args, **kwargs):
+        throttle = AnonymousThrottle()
+        if not throttle.allow_request(request, None):
+            outcome = fhir.operation_outcome("Trop de requêtes : réessayez dans une minute.", "throttled")
+            response = fhir_response(outcome, status=429)
+            response["Retry-After"] = str(int(throttle.wait() or 60))
+            return response
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def site(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_safe
+@throttled
+def fhir_metadata(request):
+    return fhir_response(fhir.capability_statement(site(request)))
+
+
+@require_safe
+@throttled
+def fhir_search(request, resource_type):
+    spec = fhir.TYPES.get(resource_type)
+    if spec is None:
+        return fhir_response(
+            fhir.operation_outcome(f"Type de ressource inconnu : {resource_type}.", "not-supported"), 404
+        )
+    try:
+        records, count = fhir.search(spec, request.GET.dict())
+    except fhir.SearchError as error:
+        return fhir_response(fhir.operation_outcome(str(error)), 400)
+
+    def next_url(after: int) -> str:
+        query = request.GET.copy()
+        query["_cursor"] = str(after)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    found = fhir.bundle(
+        records,
+        count,
+        build=spec.build,
+        base=site(request),
+        self_url=request.build_absolute_uri(),
+        next_url=next_url,
+    )
+    return fhir_response(found)
+
+
+@require_safe
+@throttled
+def fhir_read(request, resource_type, pk):
+    spec = fhir.TYPES.get(resource_type)
+    record = spec and spec.records().filter(pk=pk).first()
+    if record is None:
+        return fhir_response(fhir.operation_outcome(f"{resource_type}/{pk} introuvable.", "not-found"), 404)
+    return fhir_response(spec.build(record, site(request)))
