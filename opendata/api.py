@@ -10,7 +10,8 @@ import django_filters
 from django.db.models import Prefetch
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import set_override
 from rest_framework import viewsets
 from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -73,6 +74,14 @@ class FunderApiFilter(django_filters.FilterSet):
     class Meta:
         model = Funder
         fields = ["kind"]
+
+
+# The pages' filters that pick records by slug, code or name are plain strings in the schema (drf-spectacular
+# cannot tell from a filter with its own method).
+for filterset in (HubApiFilter, ProfessionalApiFilter, ProgrammeApiFilter, TerritoryApiFilter):
+    for filter_field in filterset.base_filters.values():
+        if isinstance(filter_field, (django_filters.ModelMultipleChoiceFilter, PlaceFilter)):
+            set_override(filter_field, "field", OpenApiTypes.STR)
 
 
 class GeoJSONRenderer(JSONRenderer):
@@ -261,7 +270,6 @@ class ProgrammeViewSet(PublicViewSet):
     serializer_classes = {"json": serializers.ProgrammeSerializer, "csv": serializers.ProgrammeRowSerializer}
 
 
-@extend_schema_view(list=extend_schema(summary="Financeurs"))
 class FunderViewSet(PublicViewSet):
     queryset = Funder.objects.all()
     filterset_class = FunderApiFilter

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from opendata import api, views
+from opendata import api, feeds, views
 
 router = DefaultRouter()
 router.register("hubs", api.HubViewSet, basename="hub")
@@ -15,6 +15,12 @@ urlpatterns = [
     path("api/v1/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("donnees/", views.open_data, name="open_data"),
+    path("donnees/catalogue.jsonld", views.open_data_dcat, name="open_data_dcat"),
+    path("programmes/feed.atom", feeds.ProgrammesFeed(), name="programmes_feed"),
+    path("programmes/deadlines.ics", feeds.deadlines_calendar, name="deadlines_calendar"),
+    path("districts/<slug:slug>/programmes.atom", feeds.ProgrammesFeed(), name="territory_programmes_feed"),
+    path("districts/<slug:slug>/changes.atom", feeds.HubChangesFeed(), name="territory_changes_feed"),
     path("fhir/metadata", views.fhir_metadata, name="fhir_metadata"),
     path("fhir/<str:resource_type>", views.fhir_search, name="fhir_search"),
     path("fhir/<str:resource_type>/<int:pk>", views.fhir_read, name="fhir_read"),

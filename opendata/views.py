@@ -1,8 +1,27 @@
+from django.conf import settings
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from config.http import AnonymousThrottle
-from opendata import fhir
+from opendata import catalogue, fhir
+
+
+def open_data(request):
+    context = {
+        "datasets": catalogue.DATASETS,
+        "licence": settings.OPEN_DATA_LICENCE,
+        "dcat": catalogue.dcat(site(request)),
+    }
+    return render(request, "opendata/open_data.html", context)
+
+
+def open_data_dcat(request):
+    return JsonResponse(
+        catalogue.dcat(site(request)),
+        content_type="application/ld+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def fhir_response(data: dict, status: int = 200) -> JsonResponse:

@@ -15,7 +15,7 @@ class SectionSitemap(sitemaps.Sitemap):
     def items(self):
         return [
             "home", "hubs:list", "professionals:list", "districts:list", "programmes:list",
-            "accessibility", "legal_notice", "personal_data",
+            "accessibility", "legal_notice", "personal_data", "open_data",
         ]  # fmt: skip
 
     def location(self, item):

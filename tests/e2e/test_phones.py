@@ -28,6 +28,7 @@ PAGES = [
     "/accessibilite/",
     "/mentions-legales/",
     "/donnees-personnelles/",
+    "/donnees/",
     "/une-page-qui-n-existe-pas/",
 ]
 
