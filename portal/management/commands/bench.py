@@ -9,6 +9,7 @@ and 10 cities of 30 quartiers each with grid boundaries (300 districts); N hubs,
 M professionals (one in ten in two hubs), 200 programmes with 5 fundings each, official GP densities.
 """
 
+import base64
 import random
 import statistics
 import time
@@ -32,6 +33,7 @@ WEST, SOUTH, EAST, NORTH = -4.5, 42.5, 7.5, 51.0
 CITIES, QUARTIERS_PER_SIDE = 10, (6, 5)  # 10 cities × 30 quartiers = 300 districts with boundaries
 HTML_TARGET = (100, 10, 150_000)  # median ms, queries, bytes
 MAP_TARGET = (100, 10, 200_000)  # median ms, queries, gzip bytes
+DATA_TARGET = (100, 10, 500_000)  # open data (API, FHIR, feeds): a page of 50 records, throttling included
 BATCH = 5000
 
 
@@ -296,14 +298,40 @@ class Command(BaseCommand):
             ("a programme", "/programmes/programme-7/", {}),
             ("matcher", "/programmes/", {"for_territory": commune.slug}),
             ("programmes export.csv", "/programmes/export.csv", {}),
+            ("open data page", "/donnees/", {}),
+        ]  # fmt: skip
+        far_cursor = base64.b64encode(
+            f"p={Hub.objects.order_by('-pk').values_list('pk', flat=True)[100]}".encode()
+        )
+        data = [
+            ("api hubs", "/api/v1/hubs/", {}),
+            ("api hubs, text", "/api/v1/hubs/", {"q": "kine quartier"}),
+            ("api hubs, near", "/api/v1/hubs/", {"lat": "48.11", "lng": "-1.68", "radius_km": "20"}),
+            ("api hubs, modified_since", "/api/v1/hubs/", {"modified_since": "2020-01-01T00:00:00Z"}),
+            ("api hubs, a far page", "/api/v1/hubs/", {"cursor": far_cursor.decode()}),
+            ("api hubs.geojson", "/api/v1/hubs.geojson", {}),
+            ("api hubs.csv", "/api/v1/hubs.csv", {}),
+            ("api a hub", f"/api/v1/hubs/{hubs[0]}/", {}),
+            ("api professionals", "/api/v1/professionals/", {}),
+            ("api territories", "/api/v1/territories/", {"level": "DISTRICT"}),
+            ("api territories.geojson", "/api/v1/territories.geojson", {"level": "DISTRICT"}),
+            ("api programmes", "/api/v1/programmes/", {}),
+            ("fhir Organization", "/fhir/Organization", {}),
+            ("fhir Location, near", "/fhir/Location", {"near": "48.11|-1.68|5|km"}),
+            ("fhir PractitionerRole", "/fhir/PractitionerRole", {}),
+            ("atom, programmes", "/programmes/feed.atom", {}),
+            ("atom, hub changes, country", "/districts/france/changes.atom", {}),
+            ("ical, deadlines", "/programmes/deadlines.ics", {}),
         ]  # fmt: skip
         maps = [
             ("map, national", "/hubs/map.geojson", {"zoom": "5"}),
             ("map, regional", "/hubs/map.geojson", {"zoom": "8", "bbox": "-2.5,47.0,0.5,49.0"}),
             ("map, city", "/hubs/map.geojson", {"zoom": "13", "bbox": "-3.52,43.49,-3.38,43.61"}),
         ]
-        return [(label, url, params, HTML_TARGET) for label, url, params in html] + [
-            (label, url, params, MAP_TARGET) for label, url, params in maps
+        return [
+            *[(label, url, params, HTML_TARGET) for label, url, params in html],
+            *[(label, url, params, MAP_TARGET) for label, url, params in maps],
+            *[(label, url, params, DATA_TARGET) for label, url, params in data],
         ]
 
     def report(self, requests):
@@ -345,5 +373,6 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"\nTargets: HTML ≤ {HTML_TARGET[0]} ms median, ≤ {HTML_TARGET[1]} queries, ≤ {HTML_TARGET[2] // 1000} KB; "
-            f"map data ≤ {MAP_TARGET[0]} ms, ≤ {MAP_TARGET[2] // 1000} KB gzip. {missed} missed."
+            f"map data ≤ {MAP_TARGET[0]} ms, ≤ {MAP_TARGET[2] // 1000} KB gzip; open data ≤ {DATA_TARGET[0]} ms, "
+            f"≤ {DATA_TARGET[1]} queries, ≤ {DATA_TARGET[2] // 1000} KB. {missed} missed."
         )
