@@ -14,6 +14,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import provenance
 from hubs.counts import counts_deferred
 from hubs.models import Closure, Hub, OpeningHours
 
@@ -75,11 +76,20 @@ def claim_version(hub: Hub, *, expected_version: int | None) -> None:
     hub.version = expected_version + 1
 
 
+# What a public page says where it comes from, and what registries may suggest changing.
+HAND_EDITED_FIELDS = (
+    "name", "kind", "street", "postcode", "city", "location", "phone", "email", "website", "siret", "finess",
+    "opened_on", "description", "tiers_payant", "accepting_new_patients", "wheelchair_access",
+)  # fmt: skip
+
+
 @transaction.atomic
 def save_hub(hub: Hub, *, expected_version: int | None, user=None, update_fields=None) -> Hub:
     """Create a hub, or update it if nobody saved it since `expected_version`."""
     if user is not None:
         hub._history_user = user
+        if provenance.record_hand_edit(hub, user, HAND_EDITED_FIELDS) and update_fields is not None:
+            update_fields = [*update_fields, "provenance"]
     if hub.pk is None:
         hub.version = 1
         hub.save()

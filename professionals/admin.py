@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from config import provenance
 from config.history import GuardedHistoryAdmin
 from config.roles import is_city_editor
 from config.spreadsheet import import_formats
@@ -25,6 +26,16 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["hub"]
 
 
+HAND_EDITED_FIELDS = (
+    "display_name",
+    "profession_id",
+    "rpps",
+    "languages",
+    "accepting_new_patients",
+    "active",
+)
+
+
 @admin.register(Professional)
 class ProfessionalAdmin(ImportExportModelAdmin, GuardedHistoryAdmin):
     resource_classes = [ProfessionalResource]
@@ -37,6 +48,11 @@ class ProfessionalAdmin(ImportExportModelAdmin, GuardedHistoryAdmin):
 
     def get_exclude(self, request, obj=None):
         return [] if is_city_editor(request.user) else EDITOR_ONLY_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        # What a person sets here is theirs: an RPPS import will suggest, never overwrite.
+        provenance.record_hand_edit(obj, request.user, HAND_EDITED_FIELDS)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)

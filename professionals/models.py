@@ -113,12 +113,13 @@ class Professional(models.Model):
         help_text=_("Jamais affiché pour une personne : seulement agrégé par territoire."),
     )
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+    provenance = models.JSONField(_("origine des valeurs"), default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True, db_index=True)
     search_text = models.TextField(editable=False, blank=True)
     listed = models.BooleanField(default=False, editable=False)  # see ProfessionalQuerySet.public()
 
     objects = ProfessionalQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "listed", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_text", "listed", "updated_at", "provenance"])
 
     class Meta:
         verbose_name = _("professionnel de santé")

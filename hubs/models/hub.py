@@ -233,6 +233,8 @@ class Hub(models.Model):
         help_text=_("Augmente à chaque enregistrement : deux éditions ne s'écrasent pas."),
     )
     finess = models.CharField(_("numéro FINESS"), max_length=9, null=True, blank=True, unique=True)
+    siret = models.CharField(_("numéro SIRET"), max_length=14, blank=True, db_index=True)
+    provenance = models.JSONField(_("origine des valeurs"), default=dict, blank=True, editable=False)
     published = models.BooleanField(_("publié"), default=True)
     supporters = models.ManyToManyField(
         "programmes.Funder",
@@ -260,7 +262,7 @@ class Hub(models.Model):
 
     objects = HubQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_text", "lng", "lat", "updated_at"],
+        excluded_fields=["search_text", "lng", "lat", "updated_at", "provenance"],
         m2m_fields=["services", "supporters", "managers"],
     )
 
