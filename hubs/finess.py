@@ -27,7 +27,39 @@ from hubs.counts import counts_deferred
 from hubs.models import Hub
 from hubs.services import save_hub
 
-STRUCTURE_FIELDS = ["nofinesset", "nofinessej", "rs", "rslongue", "complrs", "compldistrib", "numvoie", "typvoie", "voie", "compvoie", "lieuditbp", "commune", "departement", "libdepartement", "ligneacheminement", "telephone", "telecopie", "categetab", "libcategetab", "categagretab", "libcategagretab", "siret", "codeape", "codemft", "libmft", "codesph", "libsph", "dateouv", "dateautor", "datemaj", "numuai"]
+STRUCTURE_FIELDS = [
+    "nofinesset",
+    "nofinessej",
+    "rs",
+    "rslongue",
+    "complrs",
+    "compldistrib",
+    "numvoie",
+    "typvoie",
+    "voie",
+    "compvoie",
+    "lieuditbp",
+    "commune",
+    "departement",
+    "libdepartement",
+    "ligneacheminement",
+    "telephone",
+    "telecopie",
+    "categetab",
+    "libcategetab",
+    "categagretab",
+    "libcategagretab",
+    "siret",
+    "codeape",
+    "codemft",
+    "libmft",
+    "codesph",
+    "libsph",
+    "dateouv",
+    "dateautor",
+    "datemaj",
+    "numuai",
+]
 GEO_FIELDS = ("nofinesset", "coordxet", "coordyet", "sourcecoordet", "datemaj")
 # FINESS categories (categetab) -> our kinds. Other categories only with --category, as "Autre".
 KINDS = {"603": Hub.Kind.MSP, "124": Hub.Kind.CENTRE_DE_SANTE, "620": Hub.Kind.PHARMACY}

@@ -1,0 +1,43 @@
+from pathlib import Path
+
+from config.imports import ImportCommand
+from hubs.rpps import import_rpps
+
+
+class Command(ImportCommand):
+    help = (
+        "Import the Annuaire Santé extraction PS_LibreAcces_Personne_activite: professionals practising in the "
+        "portal's communes, by RPPS, linked to hubs by FINESS site, SIRET, then address."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--savoir-faire", type=Path, help="PS_LibreAcces_SavoirFaire (tells GPs apart)")
+        parser.add_argument("--dry-run", action="store_true", help="count what would change, write nothing")
+
+    def handle(self, *args, **options):
+        counts = self.run_import(
+            lambda progress: import_rpps(
+                path=options["file"],
+                savoir_faire=options["savoir_faire"],
+                dry_run=options["dry_run"],
+                progress=options["verbosity"] > 0,
+            ),
+            verbosity=0,
+        )
+        verb = "would be" if options["dry_run"] else "were"
+        self.stdout.write(
+            f"RPPS extraction of {counts['extracted_on']:%Y-%m-%d}: {counts['created']} professionals {verb} "
+            f"created, {counts['updated']} updated, {counts['unchanged']} unchanged, {counts['closed']} no longer "
+            f"listed (made inactive); {counts['linked']} new places of practice linked, {counts['unlinked']} "
+            f"activities not linked to a hub; {counts['suggested']} values set by hand differ (suggestions)."
+        )
+        for site in counts["unlinked_sites"]:
+            self.stdout.write(f"  not linked: {site}")
+        changes = sum(counts[k] for k in ["created", "updated", "closed", "linked", "suggested"])
+        if not changes:
+            self.stdout.write(
+                self.style.SUCCESS("Nothing changed: the directory already matches this extraction.")
+            )
+        elif options["dry_run"]:
+            self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
