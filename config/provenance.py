@@ -55,6 +55,11 @@ def summary(record, field_labels: dict) -> list[dict]:
         if field in field_labels and origin.get("by") in LABELS:
             groups.setdefault((origin["by"], origin.get("on", "")), []).append(str(field_labels[field]))
     return [
-        {"source": LABELS[by], "on": datetime.date.fromisoformat(on) if on else None, "facts": facts}
+        {
+            "source": LABELS[by],
+            "registry": by not in BY_HAND,
+            "on": datetime.date.fromisoformat(on) if on else None,
+            "facts": facts,
+        }
         for (by, on), facts in sorted(groups.items(), key=lambda item: item[0][1], reverse=True)
     ]

@@ -19,6 +19,8 @@ HUB_MANAGER_PERMISSIONS = [
     "professionals.view_professional",
     "hubs.view_correctionrequest",
     "hubs.change_correctionrequest",
+    "hubs.view_registrysuggestion",
+    "hubs.change_registrysuggestion",
     *(f"{app}.{action}_{model}" for app, model in [("hubs", "openinghours"), ("hubs", "closure"), ("professionals", "membership")]
       for action in ("view", "add", "change", "delete")),
 ]  # fmt: skip

@@ -1,8 +1,11 @@
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.http import HttpResponseRedirect
+from django.urls import path
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -11,7 +14,7 @@ from leaflet.admin import LeafletGeoAdmin
 from config.history import GuardedHistoryAdmin
 from config.roles import is_city_editor
 from config.spreadsheet import import_formats
-from hubs import services
+from hubs import registry_admin, services
 from hubs.models import Closure, CorrectionRequest, Hub, OpeningHours, Service
 from hubs.resources import HubResource
 from professionals.models import Membership
@@ -24,6 +27,7 @@ MANAGER_READONLY = [
     "territory_set_by_hand",
     "is_demo",
     "finess",
+    "siret",
     "source",
     "source_url",
 ]
@@ -91,6 +95,7 @@ class ToVerifyFilter(admin.SimpleListFilter):
 
 @admin.register(Hub)
 class HubAdmin(ImportExportModelAdmin, GuardedHistoryAdmin, LeafletGeoAdmin):
+    change_list_template = "admin/hubs/hub/change_list.html"  # the duplicates; import-export adds its buttons
     form = HubAdminForm
     resource_classes = [HubResource]
     formats = import_formats()
@@ -183,6 +188,21 @@ class HubAdmin(ImportExportModelAdmin, GuardedHistoryAdmin, LeafletGeoAdmin):
         except services.VersionConflict as conflict:
             self.message_user(request, str(conflict), messages.ERROR)
             return HttpResponseRedirect(request.path)
+
+    def get_urls(self):
+        own = [
+            path(
+                "duplicates/",
+                self.admin_site.admin_view(partial(registry_admin.duplicates_view, self)),
+                name="hubs_hub_duplicates",
+            ),
+            path(
+                "merge/<int:keep_id>/<int:remove_id>/",
+                self.admin_site.admin_view(partial(registry_admin.merge_view, self)),
+                name="hubs_hub_merge",
+            ),
+        ]
+        return own + super().get_urls()
 
     def has_verify_permission(self, request):
         return is_city_editor(request.user)

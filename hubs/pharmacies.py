@@ -6,19 +6,23 @@ Every write goes through `save_hub` (version-checked), in one transaction: a bad
 import datetime
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 from django.db import transaction
 
-from config import geo
+from config import geo, provenance
 from config.imports import ImportProblem, Progress, quiet
 from config.text import unique_slug
+from hubs import registry
+from hubs.counts import counts_deferred
 from hubs.models import Hub, OpeningHours, Service
 from hubs.services import save_hub
 from professionals.models import Availability
 
 DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 PHARMACY_SOURCE = "Métropole Européenne de Lille, pharmacies (OpenStreetMap, ODbL), 1er avril 2022"
+EXTRACTED_ON = datetime.date(2022, 4, 1)
 WHEELCHAIR = {"yes": Availability.YES, "no": Availability.NO}  # "limited" stays unknown: it may not suffice
 
 
@@ -94,7 +98,7 @@ def _merged(intervals):
 
 
 @transaction.atomic
-def import_pharmacies(*, path: Path, progress: Progress = quiet) -> dict:
+def import_pharmacies(*, path: Path, progress: Progress = quiet) -> Counter:
     """The MEL pharmacies as hubs of kind PHARMACY, keyed by FINESS (or their OSM object)."""
     try:
         records = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -102,10 +106,15 @@ def import_pharmacies(*, path: Path, progress: Progress = quiet) -> dict:
         raise ImportProblem(f"{path}: not a readable JSON file ({exc})") from exc
     if not isinstance(records, list):
         raise ImportProblem(f"{path}: expected a list of Opendatasoft records")
+    with counts_deferred():  # the territories' counts once at the end, not once per pharmacy
+        return _write(records, progress)
+
+
+def _write(records: list, progress: Progress) -> Counter:
     service, _ = Service.objects.get_or_create(
         slug="pharmacie", defaults={"name": "Pharmacie", "category": Service.Category.CARE}
     )
-    counts = {"created": 0, "updated": 0, "hours": 0, "hours_unread": 0}
+    counts, written = Counter(), set()
     for number, record in enumerate(records, start=1):
         fields = (record or {}).get("fields") or {}
         label = f"record {number} ({fields.get('osm_id', '?')})"
@@ -123,27 +132,30 @@ def import_pharmacies(*, path: Path, progress: Progress = quiet) -> dict:
         hub = (Hub.objects.filter(finess=finess).first() if finess else None) or (
             Hub.objects.filter(source_url=osm_url, kind=Hub.Kind.PHARMACY).first() if osm_url else None
         )
+        if hub is not None and hub.pk in written:
+            counts["repeated"] += 1  # the file lists the same pharmacy twice: the first record stands
+            continue
         name = (
             fields.get("name") or ""
         ).strip() or f"Pharmacie ({fields.get('com_nom', 'commune inconnue')})"
+        values = {
+            "name": name[:200],
+            "kind": Hub.Kind.PHARMACY,
+            "finess": finess,
+            "city": fields.get("com_nom", "")[:120],
+            "location": location,
+            "phone": (fields.get("phone") or "")[:30],
+            "wheelchair_access": WHEELCHAIR.get(fields.get("wheelchair"), Availability.UNKNOWN),
+        }
         if hub is None:
-            hub = Hub(
-                slug=unique_slug(
-                    Hub.objects.all(), f"{name} {fields.get('com_nom', '')}", fallback="pharmacie"
-                )
-            )
+            slug = unique_slug(Hub.objects.all(), f"{name} {fields.get('com_nom', '')}", fallback="pharmacie")
+            hub = Hub(slug=slug, source=PHARMACY_SOURCE, source_url=osm_url)
             counts["created"] += 1
-        else:
-            counts["updated"] += 1
-        hub.name, hub.kind, hub.finess = name[:200], Hub.Kind.PHARMACY, finess
-        hub.city, hub.location, hub.phone = (
-            fields.get("com_nom", "")[:120],
-            location,
-            (fields.get("phone") or "")[:30],
-        )
-        hub.wheelchair_access = WHEELCHAIR.get(fields.get("wheelchair"), Availability.UNKNOWN)
-        hub.source, hub.source_url, hub.published = PHARMACY_SOURCE, osm_url, True
-        save_hub(hub, expected_version=hub.version)
+        changed = registry.apply(hub, values, source=provenance.OSM, on=EXTRACTED_ON, counts=counts)
+        if hub.pk is None or changed:
+            counts["updated"] += hub.pk is not None
+            save_hub(hub, expected_version=hub.version if hub.pk else None)
+        written.add(hub.pk)
         hub.services.add(service)
         if fields.get("opening_hours"):
             try:
@@ -151,15 +163,13 @@ def import_pharmacies(*, path: Path, progress: Progress = quiet) -> dict:
             except OpeningHoursSyntaxError:
                 counts["hours_unread"] += 1
             else:
-                hub.opening_hours.all().delete()
-                OpeningHours.objects.bulk_create(
-                    [
-                        OpeningHours(hub=hub, weekday=day, opens=o, closes=c)
-                        for day, items in week.items()
-                        for o, c in items
-                    ]
-                )
                 counts["hours"] += 1
+                wanted = {(day, o, c) for day, items in week.items() for o, c in items}
+                if wanted != set(hub.opening_hours.values_list("weekday", "opens", "closes")):
+                    hub.opening_hours.all().delete()
+                    OpeningHours.objects.bulk_create(
+                        OpeningHours(hub=hub, weekday=d, opens=o, closes=c) for d, o, c in wanted
+                    )
         progress(
             f"{number}/{len(records)} pharmacies, {counts['created']} created, {counts['updated']} updated"
         )

@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
-from config import provenance
+from config import geo, provenance
 from config.imports import ImportProblem
 from hubs.models import RegistrySuggestion
 
@@ -102,3 +103,38 @@ def suggest(record, field, current, value, *, source, on, counts: Counter) -> No
         defaults={"current": as_text(current), "value": as_text(value), "source": source, "extracted_on": on},
     )
     counts["suggested"] += 1
+
+
+def coerce(field: str, text: str):
+    """A suggestion's text back to the field's value."""
+    if field == "location":
+        lat, lng = (float(part) for part in text.split(","))
+        return geo.point(lat=lat, lng=lng)
+    if field == "opened_on":
+        return datetime.date.fromisoformat(text) if text else None
+    if field == "profession_id":
+        return int(text)
+    return text
+
+
+@transaction.atomic
+def decide(suggestion: RegistrySuggestion, *, accept: bool, user) -> None:
+    """An editor's answer. Accepted, the registry's value replaces theirs and the registry keeps the field."""
+    from hubs.services import save_hub  # services writes hubs and imports this module's neighbours
+
+    if suggestion.status != RegistrySuggestion.Status.PENDING:
+        return
+    if accept:
+        record = suggestion.record
+        setattr(record, suggestion.field, coerce(suggestion.field, suggestion.value))
+        provenance.set_by(record, suggestion.field, suggestion.source, suggestion.extracted_on)
+        record._history_user = user
+        if suggestion.hub_id:
+            save_hub(
+                record, expected_version=record.version
+            )  # no user: the value is the registry's, not theirs
+        else:
+            record.save()
+    suggestion.status = RegistrySuggestion.Status.ACCEPTED if accept else RegistrySuggestion.Status.REJECTED
+    suggestion.decided_by, suggestion.decided_at = user, timezone.now()
+    suggestion.save()

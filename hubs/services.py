@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from config import provenance
 from hubs.counts import counts_deferred
-from hubs.models import Closure, Hub, OpeningHours
+from hubs.models import Closure, Hub, HubRedirect, OpeningHours
 
 # Fields only the verification action writes, and the version itself: never restored from history.
 NEVER_RESTORED = {"id", "version", "last_verified_on", "verified_by", "search_text"}
@@ -254,3 +254,57 @@ def _replace_children(hub: Hub, wanted: Children) -> None:
         hub.closures.all().delete()
         for starts_on, ends_on, reason in sorted(wanted.closures):
             Closure.objects.create(hub=hub, starts_on=starts_on, ends_on=ends_on, reason=reason)
+
+
+FILLED_FROM_DUPLICATE = (
+    "street",
+    "postcode",
+    "city",
+    "location",
+    "phone",
+    "email",
+    "website",
+    "siret",
+    "finess",
+    "opened_on",
+    "description",
+)
+
+
+@transaction.atomic
+def merge_hubs(*, keep: Hub, remove: Hub, user) -> Hub:
+    """One place recorded twice becomes one: `remove`'s people, fundings, services, hours, reports and history
+    move to `keep`, its empty fields are filled from `remove`, and `remove`'s address redirects to `keep`."""
+    from professionals.models import Membership
+    from programmes.models import Funding  # declared above this app; followed by name only
+
+    if keep.pk == remove.pk:
+        raise ValueError("a hub cannot be merged into itself")
+    for field in FILLED_FROM_DUPLICATE:
+        if getattr(keep, field) in (None, "") and getattr(remove, field) not in (None, ""):
+            setattr(keep, field, getattr(remove, field))
+    finess, remove.finess = remove.finess, None
+    Hub.objects.filter(pk=remove.pk).update(finess=None)  # unique: free it before keep takes it
+    keep.finess = keep.finess or finess
+    already = set(keep.memberships.values_list("professional_id", flat=True))
+    Membership.objects.filter(hub=remove).exclude(professional_id__in=already).update(hub=keep)
+    funded = set(Funding.objects.filter(hub=keep).values_list("programme_id", "year"))
+    for funding in Funding.objects.filter(hub=remove):
+        if (funding.programme_id, funding.year) in funded:
+            funding.delete()  # the same support recorded on both records
+        else:
+            Funding.objects.filter(pk=funding.pk).update(hub=keep)
+    keep.services.add(*remove.services.all())
+    keep.supporters.add(*remove.supporters.all())
+    keep.managers.add(*remove.managers.all())
+    if not keep.opening_hours.exists():
+        OpeningHours.objects.filter(hub=remove).update(hub=keep)
+    Closure.objects.filter(hub=remove).update(hub=keep)
+    remove.corrections.update(hub=keep)
+    Hub.history.filter(id=remove.pk).update(id=keep.pk)  # its history now tells the kept record's story
+    remove.redirects.update(hub=keep)
+    HubRedirect.objects.create(old_slug=remove.slug, hub=keep)
+    remove.delete()
+    save_hub(keep, expected_version=keep.version, user=user)
+    keep.refresh_search_text()
+    return keep

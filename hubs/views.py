@@ -10,18 +10,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
+from config import provenance
 from config.http import client_ip
 from config.paging import CappedPaginator
 from districts.models import DensityFigure
 from hubs.filters import MAX_RADIUS_KM, HubFilter
 from hubs.forms import CompareHubsForm, CorrectionForm, HubField
 from hubs.map_data import MAP_CACHE_SECONDS, hubs_geojson, map_geojson, map_version
-from hubs.models import Hub
+from hubs.models import Hub, HubRedirect
 
 PAGE_SIZE = 20
+PUBLIC_FACTS = {  # what a hub page says where it comes from
+    "name": _lazy("nom"), "street": _lazy("adresse"), "location": _lazy("position"), "phone": _lazy("téléphone"),
+    "email": _lazy("courriel"), "website": _lazy("site web"), "kind": _lazy("type"), "opened_on": _lazy("ouverture"),
+    "tiers_payant": _lazy("tiers payant"), "accepting_new_patients": _lazy("nouveaux patients"),
+    "wheelchair_access": _lazy("accessibilité"), "status": _lazy("statut"),
+}  # fmt: skip
 
 
 def hub_list(request):
@@ -79,7 +87,12 @@ def hub_by_id(request, pk):
 
 
 def hub_detail(request, slug):
-    hub = get_object_or_404(Hub.objects.published().for_page(), slug=slug)
+    hub = Hub.objects.published().for_page().filter(slug=slug).first()
+    if hub is None:  # merged into another hub: its old address leads there
+        moved = get_object_or_404(
+            HubRedirect.objects.select_related("hub"), old_slug=slug, hub__published=True
+        )
+        return redirect(moved.hub, permanent=True)
     context = {
         "hub": hub,
         "open_now": hub.is_open_at(),
@@ -88,6 +101,7 @@ def hub_detail(request, slug):
         "densities": DensityFigure.objects.for_gps_around(hub.territory) if hub.territory else [],
         "map_data": hubs_geojson([hub]),
         "jsonld": hub_jsonld(hub, request),
+        "sources": provenance.summary(hub, PUBLIC_FACTS),
         "report_form": CorrectionForm(),
     }
     return render(request, "hubs/hub_detail.html", context)

@@ -1,6 +1,8 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
+from config import provenance
 from config.paging import CappedPaginator
 from professionals.filters import ProfessionalFilter
 from professionals.models import Membership, Professional
@@ -30,6 +32,9 @@ def professional_list(request):
     )
 
 
+PUBLIC_FACTS = {"display_name": _("nom"), "rpps": _("numéro RPPS"), "profession_id": _("profession")}
+
+
 def professional_detail(request, pk):
     professional = get_object_or_404(
         Professional.objects.public().select_related("profession").prefetch_related("memberships__hub"), pk=pk
@@ -38,5 +43,9 @@ def professional_detail(request, pk):
     return render(
         request,
         "professionals/professional_detail.html",
-        {"professional": professional, "memberships": memberships},
+        {
+            "professional": professional,
+            "memberships": memberships,
+            "sources": provenance.summary(professional, PUBLIC_FACTS),
+        },
     )

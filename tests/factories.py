@@ -8,7 +8,15 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from config import geo
 from districts.models import DensityFigure, DirectoryCount, Territory
-from hubs.models import Closure, CorrectionRequest, Hub, OpeningHours, Service
+from hubs.models import (
+    Closure,
+    CorrectionRequest,
+    Hub,
+    HubRedirect,
+    OpeningHours,
+    RegistrySuggestion,
+    Service,
+)
 from professionals.models import Membership, Profession, Professional
 from programmes.models import Beneficiary, Funder, Funding, SupportProgramme, SupportType
 
@@ -122,6 +130,26 @@ class CorrectionRequestFactory(factory.django.DjangoModelFactory):
 
     hub = factory.SubFactory(HubFactory)
     message = "Le numéro de téléphone a changé."
+
+
+class RegistrySuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegistrySuggestion
+
+    hub = factory.SubFactory(HubFactory)
+    field = "phone"
+    current = "02 99 00 00 01"
+    value = "02 99 00 11 22"
+    source = "FINESS"
+    extracted_on = datetime.date(2026, 11, 1)
+
+
+class HubRedirectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HubRedirect
+
+    old_slug = factory.Sequence(lambda n: f"ancien-lieu-{n}")
+    hub = factory.SubFactory(HubFactory)
 
 
 class FunderFactory(factory.django.DjangoModelFactory):

@@ -21,8 +21,9 @@ def browser():
 
 @pytest.fixture
 def demo_server(live_server):
-    # live_server tests run on a transactional database that is emptied after each test.
-    call_command("load_demo", verbosity=0)
+    # live_server tests run on a transactional database that is emptied after each test: the demo is loaded
+    # again for each one, without the 351 pharmacies (7 s a load; tests/hubs covers the pharmacy layer).
+    call_command("load_demo", "--without-pharmacies", verbosity=0)
     return live_server
 
 

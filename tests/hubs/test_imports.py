@@ -139,6 +139,8 @@ def test_a_broken_pharmacy_file_writes_nothing(tmp_path):
             ]
         )
     )
+    pharmacies = Hub.objects.filter(kind=Hub.Kind.PHARMACY).count()
     with pytest.raises(CommandError, match=r"record 2 \(node/2\): geometry.coordinates is missing"):
         call_command("import_pharmacies", path, verbosity=0)
-    assert not Hub.objects.filter(kind=Hub.Kind.PHARMACY).exists()
+    assert Hub.objects.filter(kind=Hub.Kind.PHARMACY).count() == pharmacies
+    assert not Hub.objects.filter(name="A").exists()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from openapi_spec_validator import validate
 
 from config.http import AnonymousThrottle
+from districts.models import Territory
 from hubs.models import Hub
 from opendata.api import IdCursorPagination
 from professionals.models import Professional
@@ -51,7 +52,7 @@ def test_hub_record_has_address_position_hours_services_and_flags(client):
     OpeningHoursFactory(hub=hub, weekday=0, opens="14:00", closes="19:00")
     hub.services.add(ServiceFactory(name="Vaccination", slug="vaccination-test"))
     hidden = HubFactory(name="Lieu pas encore publié", published=False)
-    records = {r["slug"]: r for r in walk(client, "/api/v1/hubs/", {"page_size": 3})}
+    records = {r["slug"]: r for r in walk(client, "/api/v1/hubs/", {"page_size": 100})}
     assert hidden.slug not in records
     assert len(records) == Hub.objects.published().count()
     record = records[hub.slug]
@@ -173,12 +174,15 @@ def test_anonymous_clients_are_throttled(client, monkeypatch):
 
 
 def test_geojson_is_rfc_7946_and_gdal_reads_it(client, tmp_path):
-    response = client.get("/api/v1/hubs.geojson", {"page_size": 200})
+    response = client.get("/api/v1/hubs.geojson", {"page_size": 200, "territory": "rennes"})
     assert response["Content-Type"] == "application/geo+json"
     data = json.loads(response.content)
     assert data["type"] == "FeatureCollection"
-    located = Hub.objects.published().filter(location__isnull=False).count()
-    assert len(data["features"]) == Hub.objects.published().count()
+    in_rennes = Hub.objects.published().in_territories(
+        Territory.objects.within(Territory.objects.get(slug="rennes"))
+    )
+    located = in_rennes.filter(location__isnull=False).count()
+    assert len(data["features"]) == in_rennes.count()
     lng, lat = next(f for f in data["features"] if f["geometry"])["geometry"]["coordinates"]
     assert -180 <= lng <= 180 and 40 < lat < 52  # longitude first
     path = tmp_path / "hubs.geojson"
@@ -186,18 +190,18 @@ def test_geojson_is_rfc_7946_and_gdal_reads_it(client, tmp_path):
     summary = subprocess.run(
         ["ogrinfo", "-ro", "-so", "-al", str(path)], capture_output=True, text=True, check=True
     )
-    assert f"Feature Count: {Hub.objects.published().count()}" in summary.stdout
+    assert f"Feature Count: {in_rennes.count()}" in summary.stdout
     assert "name: String" in summary.stdout and "opening_hours_osm: String" in summary.stdout
     assert located
 
 
 def test_csv_is_semicolons_with_a_bom_and_no_formulas(client):
     HubFactory(name='=HYPERLINK("http://evil.example")')
-    response = client.get("/api/v1/hubs.csv", {"page_size": 200})
+    response = client.get("/api/v1/hubs.csv", {"page_size": 200, "territory": "rennes"})
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
-    assert len(rows) == Hub.objects.published().count()
+    assert len(rows) == Hub.objects.published().filter(city="Rennes").count()
     assert any(r["name"] == '\'=HYPERLINK("http://evil.example")' for r in rows)
     assert not any(r["name"].startswith("=") for r in rows)
 

@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from hubs.models import CorrectionRequest, Hub
+from hubs.models import CorrectionRequest, Hub, RegistrySuggestion
 from programmes.models import SupportProgramme
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,10 @@ def admin_urls():
     for model in ADMIN_MODELS:
         opts = model._meta
         yield reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        if model is not CorrectionRequest:  # those come from the public form only
+        if model not in {
+            CorrectionRequest,
+            RegistrySuggestion,
+        }:  # those come from the public form, the imports
             yield reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
 
 
@@ -31,7 +34,7 @@ def test_every_model_of_the_portal_is_in_the_admin():
 
 
 def test_staff_can_open_every_admin_list_and_form(staff_client):
-    for url in admin_urls():
+    for url in [*admin_urls(), reverse("admin:hubs_hub_duplicates")]:
         assert staff_client.get(url).status_code == 200, url
 
 

@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -65,7 +66,11 @@ def test_the_demo_has_the_seeds_hubs_and_programmes():
     assert rennes.max_amount is None and "pas d'appui financier direct" in rennes.eligibility
     lille = SupportProgramme.objects.get(slug="ville-de-lille-poles-ressources-sante")
     assert lille.total_budget == 80_000 and lille.starts_on.year == 2012
-    assert Hub.objects.filter(is_demo=False).count() == 0  # invented values are flagged
+    # Invented values are flagged; the pharmacies are real open data (OpenStreetMap via the MEL).
+    assert not Hub.objects.exclude(kind=Hub.Kind.PHARMACY).filter(is_demo=False).exists()
+    pharmacies = Hub.objects.filter(kind=Hub.Kind.PHARMACY, city="Lille")
+    assert pharmacies.count() > 50 and not pharmacies.filter(is_demo=True).exists()
+    assert pharmacies.first().source.startswith("Métropole Européenne de Lille, pharmacies (OpenStreetMap")
 
 
 def run_manage(*args, env):
@@ -110,7 +115,7 @@ def test_the_embedded_spatialite_path_migrates_loads_and_serves(tmp_path):
     assert run_manage("migrate", "--no-input", "-v", "0", env=env).returncode == 0
     loaded = run_manage("load_demo", "-v", "1", env=env)
     assert loaded.returncode == 0, loaded.stderr
-    assert "8 hubs" in loaded.stdout
+    assert int(re.search(r"(\d+) hubs", loaded.stdout)[1]) == 8 + 349  # the demo's and the Lille pharmacies
     served = run_manage(
         "shell", "-c",
         "from django.test import Client; r = Client().get('/', HTTP_HOST='127.0.0.1'); "

@@ -19,6 +19,7 @@ from config.imports import progress_line
 from districts.models import DensityFigure, Territory
 from districts.services import import_populations, import_territories
 from hubs.models import Hub, OpeningHours, Service
+from hubs.pharmacies import import_pharmacies
 from hubs.services import save_hub
 from portal.context_processors import DEMO_CACHE_KEY
 from professionals.models import Membership, Profession, Professional
@@ -66,6 +67,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--only-if-empty", action="store_true")
+        parser.add_argument(
+            "--without-pharmacies",
+            action="store_true",
+            help="skip the 351 Lille pharmacies (quicker, for tests)",
+        )
 
     def handle(self, *args, **options):
         if options["only_if_empty"] and Hub.objects.exists():
@@ -81,6 +87,9 @@ class Command(BaseCommand):
             hubs = self.load_hubs(content, funders)
             self.load_programmes(content, funders, hubs)
             self.load_staff(content["staff"], hubs)
+            if not options["without_pharmacies"]:
+                # The pharmacy layer is real open data (OpenStreetMap via the MEL), not demo content.
+                import_pharmacies(path=DATA / "lille_mel_pharmacies.json")
         caches["local"].delete(DEMO_CACHE_KEY)
         self.stdout.write(
             self.style.SUCCESS(
