@@ -15,7 +15,8 @@ help:
 	@echo "make run   install what is missing, migrate, load the demo data, serve on http://127.0.0.1:8000"
 	@echo "make test  install, then lint + migrations check + the suite on PostGIS and on SpatiaLite"
 	@echo "make lint  ruff check, ruff format --check, and the apps' import contract (import-linter)"
-	@echo "make bench a national-scale directory on a throwaway PostGIS: every public page timed, as a table"
+	@echo "make bench a national-scale directory on a throwaway PostGIS: every public page timed, as a table;"
+	@echo "           then the FINESS and RPPS imports on 100 MB and 1 GB extractions (time, memory)"
 	@echo "make load  the same data served by gunicorn (2 workers) under locust: req/s, p50, p99, errors"
 
 # apt-get only for the Debian packages that are missing, so a second run costs a dpkg query.
@@ -71,7 +72,7 @@ test: system-test install lint
 
 bench: system-test install
 	$(TEST_ENV) ALLOWED_HOSTS=127.0.0.1,testserver API_ANON_RATE=1000000/minute .ci/with-postgis bash -c \
-	  '$(PY) manage.py collectstatic --no-input -v 0 && $(PY) manage.py migrate --no-input -v 0 && $(PY) manage.py bench'
+	  '$(PY) manage.py collectstatic --no-input -v 0 && $(PY) manage.py migrate --no-input -v 0 && $(PY) manage.py bench && $(PY) manage.py bench_registries'
 
 load: system-test install
 	$(PY) -m pip install -q --disable-pip-version-check '.[load]'

@@ -91,8 +91,8 @@ class HubFilter(django_filters.FilterSet):
         method="filter_profession",
         widget=forms.CheckboxSelectMultiple,
     )
-    kind = django_filters.MultipleChoiceFilter(
-        label=_("Type de lieu"), choices=Hub.Kind.choices, widget=forms.CheckboxSelectMultiple
+    kind = django_filters.MultipleChoiceFilter(  # a column of the hub itself: no DISTINCT over the directory
+        label=_("Type de lieu"), choices=Hub.Kind.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     territory = PlaceFilter(label=_("Territoire"), method="filter_territory")
     tiers_payant = yes_only(_("Tiers payant"))

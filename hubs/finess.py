@@ -98,7 +98,8 @@ def rows(path: Path, kind: str, fields, *, progress: bool):
     for number, text in registry.lines(path, progress=progress):
         if not text.startswith(f"{kind};"):
             continue
-        values = next(csv.reader([text], delimiter=";"))[1:]  # a quoted field may hold a ";"
+        # Most lines have no quotes: a split. A quoted field may hold a ";": the csv module.
+        values = (next(csv.reader([text], delimiter=";")) if '"' in text else text.split(";"))[1:]
         if len(values) == len(fields) + 1 and values[-1] == "":
             values.pop()  # a line ending with ";"
         if len(values) != len(fields):

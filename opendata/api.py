@@ -53,7 +53,9 @@ class ProgrammeApiFilter(ProgrammeFilter):
 
 
 class TerritoryApiFilter(django_filters.FilterSet):
-    level = django_filters.MultipleChoiceFilter(label=_("Niveau"), choices=Territory.Level.choices)
+    level = django_filters.MultipleChoiceFilter(
+        label=_("Niveau"), choices=Territory.Level.choices, distinct=False
+    )
     within = PlaceFilter(label=_("Sous ce territoire (identifiant d'URL ou nom)"), method="filter_within")
     priority_area = django_filters.BooleanFilter(
         label=_("Quartier prioritaire"), field_name="is_priority_area"
@@ -69,7 +71,9 @@ class TerritoryApiFilter(django_filters.FilterSet):
 
 
 class FunderApiFilter(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(label=_("Type de financeur"), choices=Funder.Kind.choices)
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Type de financeur"), choices=Funder.Kind.choices, distinct=False
+    )
 
     class Meta:
         model = Funder
@@ -258,7 +262,10 @@ class TerritoryViewSet(PublicViewSet):
 class ProgrammeViewSet(PublicViewSet):
     """Support programmes with their funders, territories, and the support they gave published hubs."""
 
-    queryset = SupportProgramme.objects.for_listing().prefetch_related(
+    queryset = SupportProgramme.objects.prefetch_related(
+        "funders",
+        "support_types",
+        Prefetch("territories", Territory.objects.defer("boundary")),  # outlines are not part of the record
         "beneficiaries",
         Prefetch(
             "fundings",
