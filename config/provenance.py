@@ -51,9 +51,10 @@ def record_hand_edit(record, user, fields) -> list[str]:
 def summary(record, field_labels: dict) -> list[dict]:
     """For a public page: each source with its date and the facts it gave, newest first."""
     groups: dict[tuple, list] = {}
-    for field, origin in (record.provenance or {}).items():
-        if field in field_labels and origin.get("by") in LABELS:
-            groups.setdefault((origin["by"], origin.get("on", "")), []).append(str(field_labels[field]))
+    for field, label in field_labels.items():  # in the page's order of facts
+        origin = (record.provenance or {}).get(field, {})
+        if origin.get("by") in LABELS:
+            groups.setdefault((origin["by"], origin.get("on", "")), []).append(str(label))
     return [
         {
             "source": LABELS[by],

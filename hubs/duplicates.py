@@ -43,12 +43,12 @@ def candidate_pairs() -> list[Pair]:
             ids = cursor.fetchall()
     else:
         ids = _pairs_in_python()
-    hubs = (
-        Hub.objects.select_related("territory")
-        .defer("territory__boundary")
-        .in_bulk({i for a, b, _ in ids for i in (a, b)})
-    )
-    return [Pair(hubs[a], hubs[b], reason) for a, b, reason in ids if a in hubs and b in hubs]
+    reasons: dict[tuple, str] = {}
+    for a, b, reason in ids:  # a pair both near and with the same SIRET is listed once, for its SIRET
+        reasons[(a, b)] = "siret" if reason == "siret" else reasons.get((a, b), reason)
+    wanted = {pk for pair in reasons for pk in pair}
+    hubs = Hub.objects.select_related("territory").defer("territory__boundary").in_bulk(wanted)
+    return [Pair(hubs[a], hubs[b], reason) for (a, b), reason in reasons.items() if a in hubs and b in hubs]
 
 
 def _pairs_in_python() -> list[tuple[int, int, str]]:

@@ -262,10 +262,7 @@ class TerritoryViewSet(PublicViewSet):
 class ProgrammeViewSet(PublicViewSet):
     """Support programmes with their funders, territories, and the support they gave published hubs."""
 
-    queryset = SupportProgramme.objects.prefetch_related(
-        "funders",
-        "support_types",
-        Prefetch("territories", Territory.objects.defer("boundary")),  # outlines are not part of the record
+    queryset = SupportProgramme.objects.for_listing().prefetch_related(
         "beneficiaries",
         Prefetch(
             "fundings",

@@ -120,7 +120,9 @@ class SupportProgrammeQuerySet(SearchableQuerySet):
         )
 
     def for_listing(self):
-        return self.prefetch_related("funders", "support_types", "territories")
+        # Territory names only: their outlines (the programme page's map) are read where they are drawn.
+        covered = models.Prefetch("territories", Territory.objects.defer("boundary"))
+        return self.prefetch_related("funders", "support_types", covered)
 
 
 class SupportProgramme(models.Model):

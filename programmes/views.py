@@ -50,7 +50,7 @@ def programme_detail(request, slug):
         SupportProgramme.objects.for_listing().prefetch_related("beneficiaries", "fundings__hub"), slug=slug
     )
     fundings = sorted(programme.fundings.all(), key=lambda f: (-(f.year or 0), f.hub.name))
-    outlines = [t for t in programme.territories.all() if t.boundary is not None]
+    outlines = list(programme.territories.filter(boundary__isnull=False).order_by("name", "pk"))
     map_data = geo.feature_collection(
         [
             geo.feature(geo.outline(t.boundary), {"name": t.name, "url": t.get_absolute_url()})

@@ -94,7 +94,7 @@ class Command(BaseCommand):
                     "FINESS",
                     finess,
                     rows * 2,
-                    lambda: import_finess(path=finess, departements=["35"], dry_run=True),
+                    lambda path=finess: import_finess(path=path, departements=["35"], dry_run=True),
                 )
                 finess.unlink()
                 rpps = Path(folder) / "PS_LibreAcces_Personne_activite_202611010000.txt"
