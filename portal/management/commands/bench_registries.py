@@ -77,9 +77,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # A commune the portal has (an INSEE code on real data, "C12" on the bench's synthetic one).
         commune = (
-            Territory.objects.exclude(code="")
-            .filter(code__regex=r"^\d{5}$")
+            Territory.objects.filter(level=Territory.Level.DISTRICT)
+            .exclude(code="")
             .values_list("code", flat=True)
             .first()
         )
