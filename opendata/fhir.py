@@ -40,6 +40,11 @@ def operation_outcome(message: str, code: str = "invalid") -> dict:
 # Resources, from our records. `base` is the site's address, for the codes and references we define.
 
 
+def compact(resource: dict) -> dict:
+    """FHIR wants no empty lists or nulls: an element is there with a value, or not at all."""
+    return {k: v for k, v in resource.items() if v not in ([], None)}
+
+
 def identifier(system: str, value: str, type_code: str, display: str) -> dict:
     coding = {"system": IDENTIFIER_TYPES, "code": type_code, "display": display}
     return {"use": "official", "type": {"coding": [coding]}, "system": system, "value": value}
@@ -93,7 +98,7 @@ def organization(hub: Hub, base: str) -> dict:
         found["identifier"].insert(
             0, identifier(FINESS_SYSTEM, hub.finess, "FINEG", "FINESS d'entité géographique")
         )
-    return {k: v for k, v in found.items() if v not in ([], None)}
+    return compact(found)
 
 
 def location(hub: Hub, base: str) -> dict:
@@ -123,7 +128,7 @@ def location(hub: Hub, base: str) -> dict:
     }
     if hub.location:
         found["position"] = {"longitude": round(hub.location.x, 6), "latitude": round(hub.location.y, 6)}
-    return {k: v for k, v in found.items() if v not in ([], None)}
+    return compact(found)
 
 
 def healthcare_service(hub: Hub, base: str) -> dict:
@@ -147,7 +152,7 @@ def healthcare_service(hub: Hub, base: str) -> dict:
         "communication": [{"text": language} for language in hub.language_list()],
         "availableTime": available_times(hub),
     }
-    return {k: v for k, v in found.items() if v not in ([], None)}
+    return compact(found)
 
 
 def practitioner(professional: Professional, base: str) -> dict:
@@ -164,7 +169,7 @@ def practitioner(professional: Professional, base: str) -> dict:
     }
     if professional.rpps:
         found["identifier"].insert(0, identifier(RPPS_SYSTEM, professional.rpps, "RPPS", "N° RPPS"))
-    return {k: v for k, v in found.items() if v not in ([], None)}
+    return compact(found)
 
 
 def practitioner_role(membership: Membership, base: str) -> dict:
@@ -198,7 +203,7 @@ def practitioner_role(membership: Membership, base: str) -> dict:
         if membership.days_present
         else [],
     }
-    return {k: v for k, v in found.items() if v not in ([], None)}
+    return compact(found)
 
 
 # Searches: the parameters each resource type accepts, as query filters.

@@ -137,7 +137,22 @@ class HubRowSerializer(HubSerializer):
         return ", ".join(sorted(s.name for s in hub.services.all()))
 
 
-class HubFeatureSerializer(GeoFeatureModelSerializer):
+class PropertiesAsJSON:
+    """A GeoJSON feature's properties are the record's JSON form (its geometry stands for its position)."""
+
+    json_serializer: type
+
+    def get_properties(self, instance, fields):
+        # One JSON serializer for the whole page: building one per feature costs more than the features.
+        key = f"json:{self.json_serializer.__name__}"
+        properties = self.context.setdefault(
+            key, self.json_serializer(context=self.context)
+        ).to_representation(instance)
+        properties.pop("position", None)
+        return properties
+
+
+class HubFeatureSerializer(PropertiesAsJSON, GeoFeatureModelSerializer):
     """A hub as a GeoJSON feature (RFC 7946): the JSON fields, the position as the geometry."""
 
     location = GeometryField(precision=geo.COORDINATE_DECIMALS)
@@ -148,12 +163,7 @@ class HubFeatureSerializer(GeoFeatureModelSerializer):
         id_field = "id"
         fields = ["id", "location"]
 
-    def get_properties(self, instance, fields):
-        # One JSON serializer for the whole page: building one per feature costs more than the features.
-        json_serializer = self.context.setdefault("hub_json", HubSerializer(context=self.context))
-        properties = json_serializer.to_representation(instance)
-        properties.pop("position")
-        return properties
+    json_serializer = HubSerializer
 
 
 class ProfessionalSerializer(serializers.ModelSerializer):
@@ -296,7 +306,7 @@ class OutlineField(GeometryField):
         return geo.outline(value) if value else None
 
 
-class TerritoryFeatureSerializer(GeoFeatureModelSerializer):
+class TerritoryFeatureSerializer(PropertiesAsJSON, GeoFeatureModelSerializer):
     boundary = OutlineField()
 
     class Meta:
@@ -306,9 +316,7 @@ class TerritoryFeatureSerializer(GeoFeatureModelSerializer):
         id_field = "id"
         fields = ["id", "boundary"]
 
-    def get_properties(self, instance, fields):
-        json_serializer = self.context.setdefault("territory_json", TerritorySerializer(context=self.context))
-        return json_serializer.to_representation(instance)
+    json_serializer = TerritorySerializer
 
 
 class FunderSerializer(serializers.ModelSerializer):

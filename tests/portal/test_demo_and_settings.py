@@ -73,6 +73,11 @@ def test_the_demo_has_the_seeds_hubs_and_programmes():
     assert pharmacies.first().source.startswith("Métropole Européenne de Lille, pharmacies (OpenStreetMap")
 
 
+def test_the_pharmacy_layer_of_the_search_is_not_empty(client):
+    page = client.get("/hubs/", {"kind": "PHARMACY", "territory": "lille"})
+    assert page.status_code == 200 and page.context["page"].paginator.count > 50
+
+
 def run_manage(*args, env):
     env = {k: v for k, v in env.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for the browser tests only
     return subprocess.run(
