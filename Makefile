@@ -5,7 +5,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 RUN_PACKAGES := gdal-bin libsqlite3-mod-spatialite python3-venv
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15-postgis-3 chromium
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15-postgis-3 chromium gettext
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 TEST_ENV := SECURE_SSL_REDIRECT=0 SECRET_KEY=tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 
@@ -14,7 +14,7 @@ TEST_ENV := SECURE_SSL_REDIRECT=0 SECRET_KEY=tests-only-secret-key-0123456789-ab
 help:
 	@echo "make run   install what is missing, migrate, load the demo data, serve on http://127.0.0.1:8000"
 	@echo "make test  install, then lint + migrations check + the suite on PostGIS and on SpatiaLite"
-	@echo "make lint  ruff check, ruff format --check, and the apps' import contract (import-linter)"
+	@echo "make lint  ruff check, ruff format --check, the apps' import contract (import-linter), the English strings"
 	@echo "make bench a national-scale directory on a throwaway PostGIS: every public page timed, as a table;"
 	@echo "           then the FINESS and RPPS imports on 100 MB and 1 GB extractions (time, memory)"
 	@echo "make load  the same data served by gunicorn (2 workers) under locust: req/s, p50, p99, errors"
@@ -57,6 +57,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	.ci/check-translations
 
 test: system-test install lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run

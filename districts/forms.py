@@ -2,6 +2,7 @@ import re
 
 import django_filters
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.text import NamedRecordField
@@ -45,7 +46,7 @@ class TerritorySortForm(forms.Form):
         label=_("Trier par"),
         required=False,
         choices=list(SORTS.items())
-        + [(f"-{key}", _("%(label)s (décroissant)") % {"label": label}) for key, label in SORTS.items()],
+        + [(f"-{key}", format_lazy(_("{label} (décroissant)"), label=label)) for key, label in SORTS.items()],
     )
 
 

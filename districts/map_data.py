@@ -1,6 +1,9 @@
 """District outlines for the choropleth: simplified, rounded, cached."""
 
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from config import geo
 from districts import stats
@@ -11,7 +14,7 @@ CACHE_SECONDS = 300
 
 
 def districts_geojson() -> dict:
-    cached = cache.get(CACHE_KEY)
+    cached = cache.get(cache_key())
     if cached is not None:
         return cached
     territories = list(
@@ -37,7 +40,7 @@ def districts_geojson() -> dict:
                     "url": territory.get_absolute_url(),
                     "parent": territory.parent.name if territory.parent else "",
                     "gp_official": float(official.per_10k) if official else None,
-                    "gp_official_source": f"{official.source}, {official.year or 'année non précisée'}"
+                    "gp_official_source": f"{official.source}, {official.year or _('année non précisée')}"
                     if official
                     else "",
                     "gp_computed": stats.per_10k(counts[territory.pk].gps, territory.population),
@@ -46,9 +49,14 @@ def districts_geojson() -> dict:
             )
         )
     data = geo.feature_collection(features)
-    cache.set(CACHE_KEY, data, CACHE_SECONDS)
+    cache.set(cache_key(), data, CACHE_SECONDS)
     return data
 
 
+def cache_key(language: str | None = None) -> str:
+    # Links and words are in the page's language: one answer per language.
+    return f"{CACHE_KEY}:{language or translation.get_language()}"
+
+
 def forget_districts_geojson(**kwargs):
-    cache.delete(CACHE_KEY)
+    cache.delete_many([cache_key(code) for code, _name in settings.LANGUAGES])

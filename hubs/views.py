@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.gzip import gzip_page
@@ -65,7 +65,10 @@ def hub_map_data(request):
     hub_filter = HubFilter(request.GET, queryset=Hub.objects.published())
     if not hub_filter.is_valid():
         return JsonResponse({"errors": hub_filter.errors.get_json_data()}, status=400)
-    key = f"hubs-map:{map_version()}:{hashlib.sha256(request.GET.urlencode().encode()).hexdigest()}"
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
+    key = (
+        f"hubs-map:{map_version()}:{translation.get_language()}:{query}"  # kind labels in the page's language
+    )
     body = cache.get(key)
     if body is None:
         collection = map_geojson(hub_filter.qs, zoom=hub_filter.form.cleaned_data.get("zoom"))

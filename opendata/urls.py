@@ -15,7 +15,6 @@ urlpatterns = [
     path("api/v1/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
-    path("donnees/", views.open_data, name="open_data"),
     path("donnees/catalogue.jsonld", views.open_data_dcat, name="open_data_dcat"),
     path("programmes/feed.atom", feeds.ProgrammesFeed(), name="programmes_feed"),
     path("programmes/deadlines.ics", feeds.deadlines_calendar, name="deadlines_calendar"),
@@ -25,3 +24,5 @@ urlpatterns = [
     path("fhir/<str:resource_type>", views.fhir_search, name="fhir_search"),
     path("fhir/<str:resource_type>/<int:pk>", views.fhir_read, name="fhir_read"),
 ]
+# Pages for people, in French at /donnees/ and in English at /en/donnees/ (config/urls.py).
+page_urlpatterns = [path("donnees/", views.open_data, name="open_data")]

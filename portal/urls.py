@@ -8,15 +8,10 @@ from portal.sitemaps import SITEMAPS
 SITEMAP_CACHE_SECONDS = 3600
 
 # No namespace: "home" and "healthz" are the site's own names.
+# For machines, one address whatever the language:
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    # Under /districts/ with the territory pages; served here because it lists hubs, an app above districts.
-    path("districts/<slug:slug>/fiche/", views.territory_sheet, name="territory_sheet"),
-    path("accessibilite/", views.legal_page, {"template": "accessibility"}, name="accessibility"),
-    path("mentions-legales/", views.legal_page, {"template": "legal_notice"}, name="legal_notice"),
-    path("donnees-personnelles/", views.legal_page, {"template": "personal_data"}, name="personal_data"),
     path(
         "sitemap.xml",
         cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),
@@ -29,4 +24,13 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+]
+# Pages for people, in French and under /en/ in English (config/urls.py).
+page_urlpatterns = [
+    path("", views.home, name="home"),
+    # Under /districts/ with the territory pages; served here because it lists hubs, an app above districts.
+    path("districts/<slug:slug>/fiche/", views.territory_sheet, name="territory_sheet"),
+    path("accessibilite/", views.legal_page, {"template": "accessibility"}, name="accessibility"),
+    path("mentions-legales/", views.legal_page, {"template": "legal_notice"}, name="legal_notice"),
+    path("donnees-personnelles/", views.legal_page, {"template": "personal_data"}, name="personal_data"),
 ]

@@ -1,6 +1,7 @@
-"""Dates as French writes them on a public page: « 1er septembre 2026 », « 2 septembre 2026 »."""
+"""Dates as each language writes them on a public page: « 1er septembre 2026 » in French, "1 September 2026"."""
 
 from django import template
+from django.utils import translation
 from django.utils.dateformat import format as date_format
 
 register = template.Library()
@@ -10,5 +11,7 @@ register = template.Library()
 def long_date(day) -> str:
     if not day:
         return ""
+    if translation.get_language() != "fr":
+        return date_format(day, "j F Y")
     first = "1er" if day.day == 1 else str(day.day)
     return f"{first} {date_format(day, 'F Y')}"

@@ -3,6 +3,11 @@
 (function () {
   "use strict";
 
+  // The page's own words (templates/base.html, end of the body), in its language.
+  function labels() {
+    return JSON.parse(document.getElementById("ui-labels").textContent);
+  }
+
   function line(tag, text, className) {
     var element = document.createElement(tag);
     element.textContent = text;
@@ -20,12 +25,12 @@
     if (kind) box.appendChild(line("div", kind));
     if (properties.open !== undefined || data.kinds) {
       box.appendChild(properties.open
-        ? line("div", "Ouvert maintenant", "badge badge-open")
-        : line("div", "Fermé maintenant", "badge badge-closed"));
+        ? line("div", labels().open, "badge badge-open")
+        : line("div", labels().closed, "badge badge-closed"));
     }
     var url = properties.url || (data.url && data.url.replace("{id}", String(feature.id)));
     if (url) {
-      var link = line("a", "Voir la fiche");
+      var link = line("a", labels().details);
       link.href = url;
       box.appendChild(link);
     }

@@ -62,7 +62,7 @@
               around: "", bbox: "", sort: "distance",
             });
           },
-          function () { locate.disabled = false; locate.textContent = "Position indisponible"; },
+          function () { locate.disabled = false; locate.textContent = JSON.parse(document.getElementById("ui-labels").textContent).no_position; },
           { timeout: 10000 }
         );
       });
