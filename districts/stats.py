@@ -256,7 +256,9 @@ def profile(territory: Territory) -> dict:
     own_gp = most_shared(gp_figures(territory), [gp_figures(a) for a in ancestors])
     computed_gp = computed_density(counts, territory.population)
     bars = [(territory.name, "official", own_gp), (territory.name, "computed", computed_gp)]
-    bars += [(a.name, "official", latest(gp_figures(a))) for a in ancestors]
+    # Parents from the territory's own source where they have one, as the gap sentence below compares them.
+    own_source = [own_gp.source] if own_gp else []
+    bars += [(a.name, "official", comparable(gp_figures(a), own_source)) for a in ancestors]
     own = figures.get(territory.pk, [])
     return {
         "ancestors": ancestors,

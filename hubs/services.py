@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from config import provenance
 from hubs.counts import counts_deferred
 from hubs.models import Closure, Hub, HubRedirect, OpeningHours
+from professionals.models import Membership
 
 # Fields only the verification action writes, and the version itself: never restored from history.
 NEVER_RESTORED = {"id", "version", "last_verified_on", "verified_by", "search_text"}
@@ -275,9 +276,6 @@ FILLED_FROM_DUPLICATE = (
 def merge_hubs(*, keep: Hub, remove: Hub, user) -> Hub:
     """One place recorded twice becomes one: `remove`'s people, fundings, services, hours, reports and history
     move to `keep`, its empty fields are filled from `remove`, and `remove`'s address redirects to `keep`."""
-    from professionals.models import Membership
-    from programmes.models import Funding  # declared above this app; followed by name only
-
     if keep.pk == remove.pk:
         raise ValueError("a hub cannot be merged into itself")
     for field in FILLED_FROM_DUPLICATE:
@@ -288,12 +286,13 @@ def merge_hubs(*, keep: Hub, remove: Hub, user) -> Hub:
     keep.finess = keep.finess or finess
     already = set(keep.memberships.values_list("professional_id", flat=True))
     Membership.objects.filter(hub=remove).exclude(professional_id__in=already).update(hub=keep)
-    funded = set(Funding.objects.filter(hub=keep).values_list("programme_id", "year"))
-    for funding in Funding.objects.filter(hub=remove):
+    # Fundings are declared by programmes, above this app: followed through the hubs' reverse relation only.
+    funded = set(keep.fundings.values_list("programme_id", "year"))
+    for funding in remove.fundings.all():
         if (funding.programme_id, funding.year) in funded:
             funding.delete()  # the same support recorded on both records
         else:
-            Funding.objects.filter(pk=funding.pk).update(hub=keep)
+            remove.fundings.filter(pk=funding.pk).update(hub=keep)
     keep.services.add(*remove.services.all())
     keep.supporters.add(*remove.supporters.all())
     keep.managers.add(*remove.managers.all())

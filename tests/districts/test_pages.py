@@ -59,6 +59,10 @@ def test_bars_compare_the_district_with_each_parent(client):
     ]
     assert "<strong>13,4</strong>" in page  # Rennes, Ville de Rennes
     assert "<strong>8,9</strong>" in page  # Ille-et-Vilaine, Assurance Maladie 2024
+    # France from the same source as Le Blosne (Ville de Rennes, 10.9), as the gap sentence compares it;
+    # not the Assurance Maladie national figure, which counts differently.
+    france = rows[-1]
+    assert "<strong>10,9</strong>" in france and "Des pôles de santé dans les quartiers" in france
 
 
 def test_the_gap_to_the_city_and_national_averages(client):
