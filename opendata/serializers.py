@@ -349,7 +349,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         model = SupportProgramme
         fields = [
             "id", "slug", "page_url", "name", "status", "funders", "support_types", "beneficiaries",
-            "eligibility", "max_amount", "total_budget", "budget_period", "starts_on", "ends_on",
+            "eligibility", "max_amount", "total_budget", "budget_period", "starts_on", "starts_year_only", "ends_on",
             "application_deadline", "call_for_projects", "recurrence", "territories", "description",
             "url", "source", "fundings", "created_at", "updated_at",
         ]  # fmt: skip

@@ -154,6 +154,11 @@ class SupportProgramme(models.Model):
         help_text=_("Par exemple « d'ici à 2022 », « par an »."),
     )
     starts_on = models.DateField(_("début"), null=True, blank=True)
+    starts_year_only = models.BooleanField(
+        _("seule l'année de début est connue"),
+        default=False,
+        help_text=_("La source dit « depuis 2012 » : la page n'invente pas de jour."),
+    )
     ends_on = models.DateField(_("fin"), null=True, blank=True)
     application_deadline = models.DateField(_("date limite de candidature"), null=True, blank=True)
     territories = models.ManyToManyField(

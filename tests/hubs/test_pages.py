@@ -44,6 +44,8 @@ def test_the_blosne_hub_page_shows_what_the_seed_says(client):
     assert "1, place du Banat, 35200 Rennes" in page
     assert 'href="tel:0299419510"' in page
     assert "08h45–13h00, 14h00–19h00" in page
+    # The booking desk's shorter hours, in the description, say what they are beside the opening hours.
+    assert "L&#x27;accueil qui prend les rendez-vous répond de 8h45 à 12h30" in page
     assert "8 mars 2021" in page
     assert "Tiers payant" in page and "Santé participative" in page
     assert "Accompagnement et financement des centres de santé par l&#x27;Assurance Maladie" in page

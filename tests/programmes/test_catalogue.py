@@ -173,7 +173,8 @@ def test_the_hub_page_and_district_page_link_their_programmes_and_home_lists_the
 def test_programme_page_shows_everything_and_a_map_of_territories(client):
     page = client.get("/programmes/ville-de-lille-poles-ressources-sante/").content.decode()
     assert "budget total 80" in page and "Ville de Lille (service Santé)" in page
-    assert "depuis le 1er janvier 2012" in page
+    # The source says "since 2012": the page says so, without inventing a day.
+    assert "depuis 2012" in page and "janvier 2012" not in page
     assert "Pôle ressources santé de Wazemmes" in page and "(2016)" in page
     assert 'id="programme-map"' in page and '"Lille-Sud"' in page
     assert "RESOLIS" in page

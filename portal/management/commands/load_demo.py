@@ -254,6 +254,7 @@ class Command(BaseCommand):
                     "total_budget": item.get("total_budget"),
                     "budget_period": item.get("budget_period", ""),
                     "starts_on": item.get("starts_on"),
+                    "starts_year_only": item.get("starts_year_only", False),
                     "ends_on": item.get("ends_on"),
                     "eligibility": item.get("eligibility", ""),
                     "description": item.get("description", ""),
