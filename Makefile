@@ -6,10 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RUN_PACKAGES := gdal-bin libsqlite3-mod-spatialite python3-venv
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15-postgis-3 chromium gettext
+AUDIT_PACKAGES := $(TEST_PACKAGES) default-jre-headless nodejs npm
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 TEST_ENV := SECURE_SSL_REDIRECT=0 SECRET_KEY=tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 
-.PHONY: help run test lint bench load system-run system-test install
+.PHONY: help run test lint bench load audit system-run system-test system-audit install
 
 help:
 	@echo "make run   install what is missing, migrate, load the demo data, serve on http://127.0.0.1:8000"
@@ -18,6 +19,7 @@ help:
 	@echo "make bench a national-scale directory on a throwaway PostGIS: every public page timed, as a table;"
 	@echo "           then the FINESS and RPPS imports on 100 MB and 1 GB extractions (time, memory)"
 	@echo "make load  the same data served by gunicorn (2 workers) under locust: req/s, p50, p99, errors"
+	@echo "make audit every public page through the W3C Nu validator, axe-core (375 and 1280 px) and Lighthouse"
 
 # apt-get only for the Debian packages that are missing, so a second run costs a dpkg query.
 define apt_install
@@ -78,3 +80,10 @@ bench: system-test install
 load: system-test install
 	$(PY) -m pip install -q --disable-pip-version-check '.[load]'
 	$(TEST_ENV) ALLOWED_HOSTS=127.0.0.1 .ci/with-postgis .ci/load
+
+system-audit:
+	$(call apt_install,$(AUDIT_PACKAGES))
+
+audit: system-audit install
+	$(PY) -m pip install -q --disable-pip-version-check '.[audit]'
+	.ci/audit

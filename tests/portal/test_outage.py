@@ -9,7 +9,11 @@ from django.conf import settings
 # Runs in a process of its own against a throwaway PostgreSQL (.ci/with-postgis), which it stops half-way.
 SCRIPT = """
 import os, subprocess
+from django.conf import settings
 from django.db import connection
+# As in the other tests: static files from static/, no collectstatic manifest needed.
+plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+settings.STORAGES = {**settings.STORAGES, "staticfiles": plain}
 from django.test import Client
 browser = Client(raise_request_exception=False)
 print("before", browser.get("/healthz", HTTP_HOST="127.0.0.1").status_code)
