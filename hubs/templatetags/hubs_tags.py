@@ -43,3 +43,9 @@ def query_with(context, **changes):
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter(is_safe=True)
+def deferred(html):
+    """External scripts of a block marked `defer`: they run in order once the page is parsed."""
+    return mark_safe(str(html).replace("<script src=", "<script defer src="))

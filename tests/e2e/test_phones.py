@@ -1,12 +1,15 @@
-"""Every public page fits a phone: nothing scrolls sideways at 320, 375 or 768 px (tables scroll in their box)."""
+"""Every public page fits a phone: nothing scrolls sideways at 320, 375 or 768 px (tables scroll in their box);
+and axe-core finds nothing, of any impact, at 375 and 1280 px."""
 
 import pytest
 from playwright.sync_api import expect
 
 from professionals.models import Professional
+from tests.e2e.axe import violations
 
 pytestmark = pytest.mark.e2e
 WIDTHS = [320, 375, 768]
+AXE_WIDTHS = [375, 1280]
 PAGES = [
     "/",
     "/hubs/",
@@ -29,6 +32,8 @@ PAGES = [
     "/mentions-legales/",
     "/donnees-personnelles/",
     "/donnees/",
+    "/en/",
+    "/en/hubs/centre-de-sante-communautaire-du-blosne/",
     "/une-page-qui-n-existe-pas/",
 ]
 
@@ -44,11 +49,15 @@ def test_no_public_page_scrolls_sideways_on_a_phone(page, demo_server, path):
     page.goto(demo_server.url + path)
     page.wait_for_load_state("networkidle")  # maps drawn; and no request left running into the next test
     expect(page.locator("h1")).to_be_visible()
-    too_wide = {}
-    for width in WIDTHS:
+    too_wide, found = {}, {}
+    for width in [*WIDTHS, 1280]:
         page.set_viewport_size({"width": width, "height": 800})
-        too_wide[width] = overflow(page)
+        if width in WIDTHS:
+            too_wide[width] = overflow(page)
+        if width in AXE_WIDTHS:  # and not one accessibility finding, of any impact, on a phone or a desktop
+            found[width] = violations(page)
     assert too_wide == dict.fromkeys(WIDTHS, 0)
+    assert found == dict.fromkeys(AXE_WIDTHS, [])
     expected = ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
     assert page.console_errors == (expected if path == PAGES[-1] else [])
 
