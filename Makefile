@@ -10,7 +10,7 @@ AUDIT_PACKAGES := $(TEST_PACKAGES) default-jre-headless nodejs npm
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 TEST_ENV := SECURE_SSL_REDIRECT=0 SECRET_KEY=tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 
-.PHONY: help run test lint bench load audit system-run system-test system-audit install
+.PHONY: help run test lint bench load audit messages system-run system-test system-audit install
 
 help:
 	@echo "make run   install what is missing, migrate, load the demo data, serve on http://127.0.0.1:8000"
@@ -87,3 +87,11 @@ system-audit:
 audit: system-audit install
 	$(PY) -m pip install -q --disable-pip-version-check '.[audit]'
 	.ci/audit
+
+# After changing an interface string: catalogues rebuilt, French filled in (its strings are their own
+# translation), both compiled; new English strings are left empty for a person to translate.
+MESSAGES_IGNORE := --ignore='tests/*' --ignore='.venv/*' --ignore='staticfiles/*' --ignore='build/*' --ignore='var/*'
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages -l en -l fr --no-location $(MESSAGES_IGNORE) -v 0
+	msgen --force-po -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
+	for language in en fr; do msgfmt --check -o locale/$$language/LC_MESSAGES/django.mo locale/$$language/LC_MESSAGES/django.po; done

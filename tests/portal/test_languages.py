@@ -73,3 +73,9 @@ def test_the_maps_words_are_in_the_pages_language(client):
         "Health centre" in kinds
         and "Centre de santé" in json.loads(client.get("/hubs/map.geojson").content)["kinds"]
     )
+
+
+def test_french_counts_zero_and_one_in_the_singular(client):
+    nothing = client.get("/hubs/", {"q": "zzzzzzzz"}).content.decode()
+    assert "0 lieu trouvé" in nothing and "0 lieux" not in nothing
+    assert "0 places found" in client.get("/en/hubs/", {"q": "zzzzzzzz"}).content.decode()
