@@ -59,7 +59,7 @@ def nu_validator(files: list[Path]) -> dict[str, list[str]]:
     by_page: dict[str, list[str]] = {}
     for message in messages:
         page = PAGES[int(Path(message["url"]).stem.split("-")[1])]
-        by_page.setdefault(page, []).append(f'{message.get("lastLine", "?")}: {message["message"]}')
+        by_page.setdefault(page, []).append(f"{message.get('lastLine', '?')}: {message['message']}")
     return by_page
 
 
@@ -73,7 +73,7 @@ def axe_everywhere(base: str) -> dict[tuple[str, int], list[str]]:
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
                 violations = axe.run(page).response["violations"]
-                found[(path, width)] = [f'{v["id"]} ({v["impact"]}, {len(v["nodes"])})' for v in violations]
+                found[(path, width)] = [f"{v['id']} ({v['impact']}, {len(v['nodes'])})" for v in violations]
             page.close()
         browser.close()
     return found
@@ -106,9 +106,13 @@ def main(base: str, folder: Path) -> int:
     violations = axe_everywhere(base)
     print("\n## axe-core (violations of any impact)\n\n| page | 375 px | 1280 px |\n|---|---|---|")
     for path in PAGES:
-        print(f"| {path} | {', '.join(violations[(path, 375)]) or 0} | {', '.join(violations[(path, 1280)]) or 0} |")
+        print(
+            f"| {path} | {', '.join(violations[(path, 375)]) or 0} | {', '.join(violations[(path, 1280)]) or 0} |"
+        )
     scores = lighthouse(base, folder)
-    print("\n## Lighthouse (mobile)\n\n| page | performance | accessibility | best practices | SEO |\n|---|---|---|---|---|")
+    print(
+        "\n## Lighthouse (mobile)\n\n| page | performance | accessibility | best practices | SEO |\n|---|---|---|---|---|"
+    )
     for path, s in scores.items():
         print(f"| {path} | {s['performance']} | {s['accessibility']} | {s['best-practices']} | {s['seo']} |")
     missed = (
@@ -116,7 +120,9 @@ def main(base: str, folder: Path) -> int:
         + sum(map(len, violations.values()))
         + sum(1 for s in scores.values() for value in s.values() if value < 95)
     )
-    print(f"\nTargets: 0 validator errors, 0 axe violations, Lighthouse ≥ 95 in each category. {missed} missed.")
+    print(
+        f"\nTargets: 0 validator errors, 0 axe violations, Lighthouse ≥ 95 in each category. {missed} missed."
+    )
     return 1 if missed else 0
 
 
