@@ -93,5 +93,7 @@ audit: system-audit install
 MESSAGES_IGNORE := --ignore='tests/*' --ignore='.venv/*' --ignore='staticfiles/*' --ignore='build/*' --ignore='var/*'
 messages: install
 	DEBUG=1 $(PY) manage.py makemessages -l en -l fr --no-location $(MESSAGES_IGNORE) -v 0
+	@# msgmerge guesses a translation for a new string from a similar old one ("fuzzy"): never trusted here.
+	for language in en fr; do msgattrib --clear-fuzzy --empty --no-obsolete -o locale/$$language/LC_MESSAGES/django.po locale/$$language/LC_MESSAGES/django.po; done
 	msgen --force-po -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
 	for language in en fr; do msgfmt --check -o locale/$$language/LC_MESSAGES/django.mo locale/$$language/LC_MESSAGES/django.po; done

@@ -130,3 +130,20 @@ def test_every_aria_reference_on_a_hub_page_points_to_an_element(client):
         ref for refs in re.findall(r'aria-(?:describedby|labelledby)="([^"]+)"', page) for ref in refs.split()
     ]
     assert references and [ref for ref in references if ref not in ids] == []
+
+
+def test_bad_criteria_are_summarised_at_the_top_with_links_to_their_fields(client):
+    response = client.get("/hubs/", {"lat": "48,1", "lng": "-1.6", "radius_km": "500"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert "Il y a un problème" in summary
+    assert 'href="#id_lat"' in summary and 'href="#id_radius_km"' in summary
+    assert page.index('class="error-summary"') < page.index('id="search-form"')
+
+
+def test_a_record_page_has_a_back_link_to_its_list(client):
+    page = client.get("/hubs/centre-de-sante-communautaire-du-blosne/").content.decode()
+    assert '<a class="back-link" href="/hubs/">Tous les lieux de santé</a>' in page
+    english = client.get("/en/programmes/psla-normandie/").content.decode()
+    assert '<a class="back-link" href="/en/programmes/">All support programmes</a>' in english
