@@ -52,3 +52,12 @@ class ImportCommand(BaseCommand):
             return importer(progress=progress_line(self, verbosity), **arguments)
         except (ImportProblem, UnicodeDecodeError, csv.Error) as exc:
             raise CommandError(f"{exc}. Nothing was imported.") from exc
+
+    def say_outcome(self, *, changes: int, dry_run: bool) -> None:
+        """A registry import's last line: a run that changes nothing says so; a dry run says nothing was written."""
+        if not changes:
+            self.stdout.write(
+                self.style.SUCCESS("Nothing changed: the directory already matches this extraction.")
+            )
+        elif dry_run:
+            self.stdout.write(self.style.WARNING("Dry run: nothing was written."))

@@ -28,19 +28,16 @@ def osm_opening_hours(hours) -> str:
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class PageUrlField(serializers.Field):
+class PageUrlField(serializers.ReadOnlyField):
     """The record's public page, as an absolute URL."""
 
     def __init__(self, **kwargs):
-        super().__init__(source="*", read_only=True, **kwargs)
+        super().__init__(source="*", **kwargs)
 
     def to_representation(self, record):
         request = self.context.get("request")
         path = record.get_absolute_url()
         return request.build_absolute_uri(path) if request else path
-
-    def to_internal_value(self, data):  # pragma: no cover - read-only API
-        raise NotImplementedError
 
 
 class TerritoryRefSerializer(serializers.ModelSerializer):

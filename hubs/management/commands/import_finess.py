@@ -48,9 +48,4 @@ class Command(ImportCommand):
         )
         if communes:
             self.stdout.write("Closures not checked: a commune's extract does not list its whole department.")
-        if not changes:
-            self.stdout.write(
-                self.style.SUCCESS("Nothing changed: the directory already matches this extraction.")
-            )
-        elif dry_run:
-            self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
+        self.say_outcome(changes=changes, dry_run=dry_run)

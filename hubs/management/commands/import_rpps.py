@@ -35,9 +35,4 @@ class Command(ImportCommand):
         for site in counts["unlinked_sites"]:
             self.stdout.write(f"  not linked: {site}")
         changes = sum(counts[k] for k in ["created", "updated", "closed", "linked", "suggested"])
-        if not changes:
-            self.stdout.write(
-                self.style.SUCCESS("Nothing changed: the directory already matches this extraction.")
-            )
-        elif options["dry_run"]:
-            self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
+        self.say_outcome(changes=changes, dry_run=options["dry_run"])
