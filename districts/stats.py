@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q, Sum
+
 from districts.models import DensityFigure, DirectoryCount, Territory
 
 RETIREMENT_HORIZON_YEARS = 5
@@ -136,6 +138,24 @@ class _Tally:
         return min(self.retiring, staying) >= MIN_GPS_FOR_RETIREMENT_OUTLOOK
 
 
+def gp_tallies(territory: Territory, horizon: int) -> defaultdict[int, _Tally]:
+    """GPs and those retiring by the horizon, summed in SQL, for the territory, its siblings and its parent: a
+    commune has hundreds of siblings, and their rows (per profession and year) are thousands."""
+    scope = Q(territory_id=territory.pk)
+    if territory.parent_id is not None:
+        scope |= Q(territory_id=territory.parent_id) | Q(territory__parent_id=territory.parent_id)
+    rows = (
+        DirectoryCount.objects.filter(scope, profession__counts_as_gp=True)
+        .values("territory_id")
+        .annotate(gps=Sum("count"), retiring=Sum("count", filter=Q(planned_retirement_year__lte=horizon)))
+        .order_by()
+    )
+    tallies = defaultdict(lambda: _Tally(0, 0))
+    for row in rows:
+        tallies[row["territory_id"]] = _Tally(row["gps"], row["retiring"] or 0)
+    return tallies
+
+
 def retirement_outlook(
     territory: Territory, *, today: datetime.date | None = None
 ) -> RetirementOutlook | None:
@@ -146,17 +166,12 @@ def retirement_outlook(
     that remainder is unsafe, the children hide theirs and the parent shows the total.
     """
     horizon = (today or datetime.date.today()).year + RETIREMENT_HORIZON_YEARS
-    siblings = []
-    if territory.parent_id is not None:
-        siblings = list(Territory.objects.filter(parent_id=territory.parent_id).values_list("pk", flat=True))
-    scope = {territory.pk, *siblings} | ({territory.parent_id} if territory.parent_id else set())
-    counts = directory_counts(scope)
-    tallies = {pk: _Tally(counts[pk].gps, counts[pk].gps_retiring_by(horizon)) for pk in scope}
+    tallies = gp_tallies(territory, horizon)
     own = tallies[territory.pk]
     if not own.is_safe:
         return None
     if territory.parent_id is not None:
-        shown = [pk for pk in siblings if tallies[pk].is_safe]
+        shown = [pk for pk, tally in tallies.items() if pk != territory.parent_id and tally.is_safe]
         remainder = tallies[territory.parent_id] - sum((tallies[pk] for pk in shown), _Tally(0, 0))
         if not (remainder.is_empty or remainder.is_safe):
             return None

@@ -11,11 +11,17 @@ from districts.forms import PlaceField, PlaceFilter
 from districts.models import Territory
 from hubs.forms import PositionForm
 from hubs.models import Hub, Service
+from professionals.filters import profession_choices
 from professionals.models import Availability, Profession
 
 MAX_QUERY_LENGTH = 200
 DEFAULT_RADIUS_KM = 2
 MAX_RADIUS_KM = 100
+
+
+def service_choices() -> list[tuple[str, str]]:
+    """Like profession_choices, for the services."""
+    return list(Service.objects.order_by("name", "pk").values_list("slug", "name"))
 
 
 def yes_only(label):
@@ -77,17 +83,15 @@ class HubFilter(django_filters.FilterSet):
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "q-hint"}),
     )
-    service = django_filters.ModelMultipleChoiceFilter(
+    service = django_filters.MultipleChoiceFilter(
         label=_("Services"),
-        to_field_name="slug",
-        queryset=Service.objects.order_by("name", "pk"),
+        choices=service_choices,
         method="filter_service",
         widget=forms.CheckboxSelectMultiple,
     )
-    profession = django_filters.ModelMultipleChoiceFilter(
+    profession = django_filters.MultipleChoiceFilter(
         label=_("Professions"),
-        to_field_name="code",
-        queryset=Profession.objects.order_by("name", "pk"),
+        choices=profession_choices,
         method="filter_profession",
         widget=forms.CheckboxSelectMultiple,
     )
@@ -108,11 +112,11 @@ class HubFilter(django_filters.FilterSet):
         fields = ["q", "service", "profession", "kind", "territory"]
         form = HubSearchForm
 
-    def filter_service(self, queryset, name, services):
-        return queryset.offering(services) if services else queryset
+    def filter_service(self, queryset, name, slugs):
+        return queryset.offering(Service.objects.filter(slug__in=slugs)) if slugs else queryset
 
-    def filter_profession(self, queryset, name, professions):
-        return queryset.with_profession(professions) if professions else queryset
+    def filter_profession(self, queryset, name, codes):
+        return queryset.with_profession(Profession.objects.filter(code__in=codes)) if codes else queryset
 
     def filter_territory(self, queryset, name, value):
         return queryset.in_territories(Territory.objects.within(value))

@@ -33,7 +33,7 @@ PUBLIC_FACTS = {  # what a hub page says where it comes from
 
 
 def hub_list(request):
-    hub_filter = HubFilter(request.GET, queryset=Hub.objects.published().for_listing())
+    hub_filter = HubFilter(request.GET, queryset=Hub.objects.published().for_cards())
     if not hub_filter.is_valid():
         context = {
             "filter": hub_filter,
@@ -42,9 +42,9 @@ def hub_list(request):
         }
         return render(request, "hubs/hub_list.html", context, status=400)
     page = CappedPaginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
-    for hub in page.object_list:
-        hub.open_now = hub.is_open_at(now)
+    open_ids = Hub.objects.filter(pk__in=[hub.pk for hub in page]).open_ids(timezone.now())
+    for hub in page:
+        hub.open_now = hub.pk in open_ids
     point, radius_km = hub_filter.form.point(), hub_filter.form.radius()
     context = {
         "filter": hub_filter,

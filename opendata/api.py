@@ -81,10 +81,12 @@ class FunderApiFilter(django_filters.FilterSet):
 
 
 # The pages' filters that pick records by slug, code or name are plain strings in the schema (drf-spectacular
-# cannot tell from a filter with its own method).
+# cannot tell from a filter with its own method, or choices read from the database when asked).
 for filterset in (HubApiFilter, ProfessionalApiFilter, ProgrammeApiFilter, TerritoryApiFilter):
     for filter_field in filterset.base_filters.values():
-        if isinstance(filter_field, (django_filters.ModelMultipleChoiceFilter, PlaceFilter)):
+        if isinstance(filter_field, (django_filters.ModelMultipleChoiceFilter, PlaceFilter)) or callable(
+            filter_field.extra.get("choices")
+        ):
             set_override(filter_field, "field", OpenApiTypes.STR)
 
 

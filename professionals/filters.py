@@ -8,14 +8,20 @@ from districts.models import Territory
 from professionals.models import Availability, Profession, Professional
 
 
+def profession_choices() -> list[tuple[str, str]]:
+    """Codes and names only: every search form lists the professions, and making a model object of each of them
+    cost more than the query."""
+    return list(Profession.objects.order_by("name", "pk").values_list("code", "name"))
+
+
 class ProfessionalFilter(django_filters.FilterSet):
     q = TextSearchFilter(label=_("Nom ou profession"))
-    profession = django_filters.ModelMultipleChoiceFilter(
+    profession = django_filters.MultipleChoiceFilter(
         label=_("Profession"),
         field_name="profession__code",
-        to_field_name="code",
-        queryset=Profession.objects.order_by("name", "pk"),
+        choices=profession_choices,
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # a column of the row's own profession: no duplicates to remove
     )
     territory = PlaceFilter(label=_("Quartier ou commune"), method="filter_territory")
     accepting = django_filters.BooleanFilter(

@@ -124,6 +124,19 @@ class HubQuerySet(SearchableQuerySet):
         closed = Closure.objects.filter(hub=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
         return self.filter(Exists(hours)).exclude(Exists(closed))
 
+    def open_ids(self, moment: datetime.datetime) -> set[int]:
+        """Which of these hubs are open: asked of a page of results once it is cut (cheap), not of the whole
+        ordered set (the condition would run on every row before the sort)."""
+        return set(self.open_at(moment).values_list("pk", flat=True))
+
+    def for_cards(self):
+        """What a result card shows: its territory and services (open now comes from open_ids)."""
+        return (
+            self.select_related("territory")
+            .defer("territory__boundary")
+            .prefetch_related(models.Prefetch("services", Service.objects.only("name")))
+        )
+
     def for_listing(self):
         return (
             self.select_related("territory")
