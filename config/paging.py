@@ -20,16 +20,25 @@ class CappedPaginator(Paginator):
         self.cap = per_page * MAX_PAGES
 
     @cached_property
+    def matches(self) -> list:
+        """The ids of the first cap + 1 matches, in no order (which come first does not change how many there
+        are): their number, and the only rows a page then needs to look at."""
+        return list(self.object_list.order_by().values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
     def counted(self) -> int:
-        # Without the ordering: which rows come first does not change how many there are.
-        return self.object_list.order_by()[: self.cap + 1].count()
+        return len(self.matches)
 
     @cached_property
     def count(self) -> int:
         return min(self.counted, self.cap)
 
     def page(self, number):
-        if self.more and hasattr(self.object_list, "without_ranking"):
+        if not self.more:
+            # The search's conditions ran once, for the ids: the page looks them up by primary key (a text
+            # search's trigram scan is most of its cost, and the planner cannot tell a word every row has).
+            self.object_list = self.object_list.filter(pk__in=self.matches)
+        elif hasattr(self.object_list, "without_ranking"):
             self.object_list = self.object_list.without_ranking()
         return super().page(number)
 
