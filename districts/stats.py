@@ -141,18 +141,27 @@ class _Tally:
 def gp_tallies(territory: Territory, horizon: int) -> defaultdict[int, _Tally]:
     """GPs and those retiring by the horizon, summed in SQL, for the territory, its siblings and its parent: a
     commune has hundreds of siblings, and their rows (per profession and year) are thousands."""
-    scope = Q(territory_id=territory.pk)
+    ids = [territory.pk]
     if territory.parent_id is not None:
-        scope |= Q(territory_id=territory.parent_id) | Q(territory__parent_id=territory.parent_id)
+        ids += [
+            territory.parent_id,
+            *Territory.objects.filter(parent_id=territory.parent_id).values_list("pk", flat=True),
+        ]
+    # The ids as a list, and GPs as a FILTER: the planner then reads these territories' rows by index, where a
+    # subquery or a join on the profession made it read every GP row of the country.
+    gp = Q(profession__counts_as_gp=True)
     rows = (
-        DirectoryCount.objects.filter(scope, profession__counts_as_gp=True)
+        DirectoryCount.objects.filter(territory_id__in=ids)
         .values("territory_id")
-        .annotate(gps=Sum("count"), retiring=Sum("count", filter=Q(planned_retirement_year__lte=horizon)))
+        .annotate(
+            gps=Sum("count", filter=gp),
+            retiring=Sum("count", filter=gp & Q(planned_retirement_year__lte=horizon)),
+        )
         .order_by()
     )
     tallies = defaultdict(lambda: _Tally(0, 0))
     for row in rows:
-        tallies[row["territory_id"]] = _Tally(row["gps"], row["retiring"] or 0)
+        tallies[row["territory_id"]] = _Tally(row["gps"] or 0, row["retiring"] or 0)
     return tallies
 
 
