@@ -1,4 +1,5 @@
 import datetime
+from collections import defaultdict
 
 from django.db import models
 from django.db.models import Q
@@ -118,6 +119,23 @@ class SupportProgrammeQuerySet(SearchableQuerySet):
         return self.annotate(deadline_rank=rank).order_by(
             "deadline_rank", "application_deadline", "name", "pk"
         )
+
+    def names_of(self, relation: str, field: str = "name") -> dict[int, list[str]]:
+        """Each programme's funders, territories, types or beneficiaries (relation) by one of their fields, from
+        one query without model objects: an export lists the whole catalogue, and prefetching made an object,
+        a manager and a queryset per programme and relation."""
+        related = self.model._meta.get_field(relation)
+        target = related.related_model
+        choices = dict(target._meta.get_field(field).flatchoices)  # a code shows as its label
+        rows = (
+            related.remote_field.through.objects.filter(supportprogramme__in=self.values("pk"))
+            .values_list("supportprogramme_id", f"{target._meta.model_name}__{field}")
+            .order_by(f"{target._meta.model_name}__{field}")
+        )
+        names = defaultdict(list)
+        for programme_id, value in rows:
+            names[programme_id].append(str(choices.get(value, value)))
+        return names
 
     def for_listing(self):
         # Territory names only: their outlines (the programme page's map) are read where they are drawn.

@@ -65,6 +65,12 @@ CSV_COLUMNS = [
     "Nom", "Financeurs", "Types de soutien", "Bénéficiaires", "Montant maximal (€)", "Budget total (€)",
     "Période du budget", "Début", "Fin", "Date limite", "Statut", "Territoires", "Lien", "Source",
 ]  # fmt: skip
+EXPORTED_NAMES = [
+    ("funders", "name"),
+    ("support_types", "code"),
+    ("beneficiaries", "code"),
+    ("territories", "name"),
+]
 
 
 def programme_export(request):
@@ -76,12 +82,12 @@ def programme_export(request):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
+    programmes = programme_filter.qs
+    names = {relation: programmes.names_of(relation, field) for relation, field in EXPORTED_NAMES}
     rows = (
         [
             p.name,
-            ", ".join(f.name for f in p.funders.all()),
-            ", ".join(str(t) for t in p.support_types.all()),
-            ", ".join(str(b) for b in p.beneficiaries.all()),
+            *(", ".join(names[relation][p.pk]) for relation in ["funders", "support_types", "beneficiaries"]),
             p.max_amount if p.max_amount is not None else "",
             p.total_budget if p.total_budget is not None else "",
             p.budget_period,
@@ -89,10 +95,10 @@ def programme_export(request):
             p.ends_on or "",
             p.application_deadline or "",
             p.status.label,
-            ", ".join(t.name for t in p.territories.all()),
+            ", ".join(names["territories"][p.pk]),
             p.url,
             p.source,
         ]
-        for p in programme_filter.qs.prefetch_related("beneficiaries")
+        for p in programmes.prefetch_related(None)
     )
     return csv_response("programmes.csv", [CSV_COLUMNS, *rows])

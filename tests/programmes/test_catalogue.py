@@ -193,6 +193,8 @@ def test_export_follows_the_filters_with_a_bom_one_row_per_programme(client):
     assert rows[0][0] == "Nom" and len(rows) == 3  # header, PSLA, RTPS
     psla = next(r for r in rows if r[0] == PSLA)
     assert psla[4] == "250000.00" and psla[10] == "Clos" and psla[11] == "Normandie"
+    # Types and beneficiaries in words, as on the page, not their codes
+    assert psla[2] == "Aide financière" and "Professionnels de santé" in psla[3].split(", ")
 
 
 def test_export_neutralises_formulas(client):
