@@ -114,6 +114,25 @@ def test_results_show_what_a_resident_needs(client, monkeypatch):
         assert text in page, text
 
 
+def test_each_card_says_whether_its_hub_is_open_now(client, monkeypatch):
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    )
+
+    def badge():
+        page = client.get("/hubs/", {"q": "blosne"}).content.decode()
+        return (
+            '<span class="badge badge-open">Ouvert maintenant</span>' in page,
+            '<span class="badge badge-closed">Fermé maintenant</span>' in page,
+        )
+
+    assert badge() == (True, False)
+    Hub.objects.get(name=BLOSNE).closures.create(
+        starts_on="2026-11-23", ends_on="2026-11-23", reason="Travaux"
+    )
+    assert badge() == (False, True)
+
+
 def test_results_are_paginated_by_20(client):
     for index in range(25):
         HubFactory(name=f"Zz Maison {index:02d}")
