@@ -159,9 +159,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     # Forms render through Django's own Jinja2 copies of its widget templates: a search form's checkboxes and
-    # selects cost a third of the page in the template language, a fifth of that in Jinja2. Only "django/forms/..."
-    # names exist in this engine; every other template (pages, the admin's and the map's widgets) is looked up
-    # in the next one.
+    # selects cost a third of the page in the template language, less than half of that in Jinja2. Only
+    # "django/forms/..." names exist in this engine; every other template (pages, the admin's and the map's
+    # widgets) is looked up in the next one.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "form-widgets",

@@ -62,11 +62,6 @@ class Counts:
     def count(self, profession_code: str) -> int:
         return self.professionals.get(profession_code, 0)
 
-    def gps_retiring_by(self, year: int) -> int:
-        return sum(
-            n for planned, n in self.gps_by_retirement_year.items() if planned is not None and planned <= year
-        )
-
 
 def directory_counts(territory_ids) -> dict[int, Counts]:
     """One query; a territory with nothing in the directory gets empty counts."""

@@ -74,7 +74,7 @@ EXPORTED_NAMES = [
 
 
 def programme_export(request):
-    programme_filter = ProgrammeFilter(request.GET, queryset=SupportProgramme.objects.for_listing())
+    programme_filter = ProgrammeFilter(request.GET, queryset=SupportProgramme.objects.all())
     if not programme_filter.is_valid():
         return HttpResponse(
             "Filtres invalides : "
@@ -99,6 +99,6 @@ def programme_export(request):
             p.url,
             p.source,
         ]
-        for p in programmes.prefetch_related(None)
+        for p in programmes
     )
     return csv_response("programmes.csv", [CSV_COLUMNS, *rows])
