@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -72,9 +73,16 @@ class GuardedHistoryAdmin(SimpleHistoryAdmin):
     # the history tracks. A model admin may narrow it further.
     never_restored: frozenset = frozenset({"id", "version"})
 
-    def history_hidden_fields(self, request) -> frozenset:
-        """Fields whose past values this user may not read (e.g. a planned retirement year)."""
+    def hidden_fields(self, request) -> frozenset:
+        """Fields this user may not read (e.g. a planned retirement year): not in forms, history or filters."""
         return frozenset(self.get_exclude(request) or ())
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The admin lets lists (and exports, which reuse them) be narrowed by any of the model's own fields,
+        # shown or not: `?planned_retirement_year=2028` would list who retires in 2028. A filter reads a field.
+        if request is not None and lookup.split(LOOKUP_SEP, 1)[0] in self.hidden_fields(request):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def visible_object(self, request, object_id):
         if not self.has_view_or_change_permission(request):
@@ -92,7 +100,7 @@ class GuardedHistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         helper = LabelledHistoryHelper(self.model, historical_record)
-        helper.hidden_fields = self.history_hidden_fields(request)
+        helper.hidden_fields = self.hidden_fields(request)
         return helper
 
     def restorable_fields(self, request, obj) -> tuple[list[str], list[str]]:

@@ -1,15 +1,25 @@
-"""The client's address, read the same way by every rate limit and lockout.
+"""The client's address, read the same way by every rate limit and lockout, and the counters they keep.
 
 Behind a reverse proxy every request comes from the proxy. Only when the socket address is one of
 TRUSTED_PROXIES do we read X-Forwarded-For, from the right (the part our proxies appended), skipping
 trusted proxies: the first address that is not one is the client. Left-most entries are whatever the
 client chose to send, so they are never believed.
+
+Counters live in their own table, not in the cache: a cache is culled when full, and anonymous traffic
+could fill it to wipe the counters. Each take is one atomic upsert, so simultaneous requests cannot all pass.
 """
 
 import ipaddress
+import random
+import time
 
 from django.conf import settings
+from django.db import connection
+from django.urls import register_converter
 from rest_framework.throttling import AnonRateThrottle
+
+COUNTER_TABLE = "portal_rate_counter"
+IPV6_PREFIX = 64  # one subscriber gets a whole /64: counting per address would give them 2^64 tries
 
 
 def _is_trusted(address: str) -> bool:
@@ -34,8 +44,83 @@ def client_ip(request) -> str:
     return remote
 
 
-class AnonymousThrottle(AnonRateThrottle):
-    """The public API's limit per client, counted in the shared cache, the address read as above."""
+def client_key(request) -> str:
+    """Who a limit counts: the client's address, or its /64 network for IPv6 (as its base address)."""
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False).network_address)
+    return str(ip)
 
-    def get_ident(self, request):
-        return client_ip(request)
+
+def create_counter_table(schema_connection) -> None:
+    """Run by portal's migration, as `createcachetable` is for the cache."""
+    with schema_connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {COUNTER_TABLE} "
+            "(bucket varchar(255) PRIMARY KEY, count integer NOT NULL, expires bigint NOT NULL)"
+        )
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {COUNTER_TABLE}_expires ON {COUNTER_TABLE} (expires)")
+
+
+def take(scope: str, key: str, *, limit: int, seconds: int) -> tuple[bool, int]:
+    """Count one more for `key` in the current window: (still within the limit?, seconds left in the window).
+
+    One INSERT … ON CONFLICT DO UPDATE … RETURNING (PostgreSQL, and SQLite since 3.35): the row is locked while
+    it is incremented, so of N simultaneous requests exactly `limit` pass.
+    """
+    now = int(time.time())
+    window = now // seconds
+    expires = (window + 1) * seconds
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {COUNTER_TABLE} (bucket, count, expires) VALUES (%s, 1, %s) "
+            f"ON CONFLICT (bucket) DO UPDATE SET count = {COUNTER_TABLE}.count + 1 RETURNING count",
+            [f"{scope}:{key}:{window}"[:255], expires],
+        )
+        (count,) = cursor.fetchone()
+        if count == 1 and random.random() < 0.01:  # noqa: S311 (housekeeping, not security)
+            cursor.execute(f"DELETE FROM {COUNTER_TABLE} WHERE expires < %s", [now])
+    return count <= limit, expires - now
+
+
+def forget_expired_counters() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {COUNTER_TABLE} WHERE expires < %s", [int(time.time())])
+        return cursor.rowcount
+
+
+class AnonymousThrottle(AnonRateThrottle):
+    """The public API's limit per client, counted as above (not in the cache DRF would use)."""
+
+    def allow_request(self, request, view):
+        if self.rate is None or (request.user and request.user.is_authenticated):
+            return True
+        allowed, self.seconds_left = take(
+            "api", client_key(request), limit=self.num_requests, seconds=self.duration
+        )
+        return allowed
+
+    def wait(self):
+        return getattr(self, "seconds_left", None)
+
+
+class RecordId:
+    """`<id:pk>` in a URL: a record's id, at most 18 digits. Django's `<int:…>` takes any length, and a
+    20-digit id overflows SQLite's integers (a 500) where it should simply find nothing (a 404)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(RecordId, "id")

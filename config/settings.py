@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.StaffSessionLimits",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -94,7 +95,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-AXES_CLIENT_IP_CALLABLE = "config.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.http.client_key"  # an IPv6 client counts per /64, like every limit
 
 # Behind a reverse proxy: its addresses (or networks), so that rate limits and lockouts see the client's
 # address (config/http.py) and the proxy's X-Forwarded-Proto is believed. Empty: no proxy is trusted.
@@ -217,7 +218,7 @@ CACHES = {
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -245,6 +246,10 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Only staff sign in. Their sessions end 12 hours after signing in or after 30 idle minutes (portal.middleware).
+STAFF_SESSION_HOURS = int(os.environ.get("STAFF_SESSION_HOURS", "12"))
+STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
 
 # Tiles are a setting: there is no internet in tests, and a city may run its own tile server.
 # The map stays useful without tiles (district outlines and markers are vector layers).

@@ -15,22 +15,9 @@ from config.history import GuardedHistoryAdmin
 from config.roles import is_city_editor
 from config.spreadsheet import import_formats
 from hubs import registry_admin, services
-from hubs.models import Closure, CorrectionRequest, Hub, OpeningHours, Service
+from hubs.models import EDITOR_ONLY_FIELDS, Closure, CorrectionRequest, Hub, OpeningHours, Service
 from hubs.resources import HubResource
 from professionals.models import Membership
-
-# What only city editors decide: whether and where a hub is public, who manages it, its registry number.
-MANAGER_READONLY = [
-    "slug",
-    "published",
-    "managers",
-    "territory_set_by_hand",
-    "is_demo",
-    "finess",
-    "siret",
-    "source",
-    "source_url",
-]
 
 
 class HubChildInline(admin.TabularInline):
@@ -143,7 +130,7 @@ class HubAdmin(ImportExportModelAdmin, GuardedHistoryAdmin, LeafletGeoAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The verification date is set only by "marquer comme vérifié", never by an ordinary save.
         readonly = ["last_verified_on", "verified_by"]
-        return readonly if is_city_editor(request.user) else readonly + MANAGER_READONLY
+        return readonly if is_city_editor(request.user) else readonly + sorted(EDITOR_ONLY_FIELDS)
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if is_city_editor(request.user) else {}

@@ -23,7 +23,8 @@ from districts.map_data import forget_districts_geojson
 from districts.models import DirectoryCount, Territory
 from hubs.map_data import forget_maps
 from hubs.models import Hub
-from professionals.models import Membership, Professional
+from hubs.models.hub import published_in_bulk
+from professionals.models import Membership, Professional, activity_changed_in_bulk
 
 TREE_DEPTH = 5  # quartier, city, department, region, country
 _deferred = ContextVar("counts_deferred", default=False)
@@ -61,8 +62,8 @@ def recount_territories(territory_ids: Iterable[int] | None = None) -> None:
         path = "territory" + "__parent" * depth
         hubs = Hub.objects.published().filter(**_under(path, scope))
         _insert(table, "territory_id, count", hubs.values(above=F(path)).annotate(n=Count("pk")))
-        practising = Membership.objects.filter(
-            professional__active=True, hub__published=True, **_under(f"hub__{path}", scope)
+        practising = Membership.objects.public().filter(
+            professional__active=True, **_under(f"hub__{path}", scope)
         )
         per_profession = practising.values(
             above=F(f"hub__{path}"),
@@ -133,6 +134,26 @@ def _professional_changed(sender, instance: Professional, **kwargs):
     recount_territories(
         Hub.objects.filter(memberships__professional_id=instance.pk).values_list("territory_id", flat=True)
     )
+    if getattr(instance, "_loaded", {}).get("active", instance.active) != instance.active:
+        _refresh_search_texts(Hub.objects.filter(memberships__professional_id=instance.pk))
+
+
+def _hubs_published_in_bulk(sender, hub_ids, **kwargs):
+    forget_maps()
+    recount_territories(Hub.objects.filter(pk__in=hub_ids).values_list("territory_id", flat=True))
+    relist_professionals(Professional.objects.filter(memberships__hub_id__in=hub_ids), touched=True)
+
+
+def _activity_changed_in_bulk(sender, professional_ids, **kwargs):
+    relist_professionals(Professional.objects.filter(pk__in=professional_ids))
+    hubs = Hub.objects.filter(memberships__professional_id__in=professional_ids).distinct()
+    recount_territories(hubs.values_list("territory_id", flat=True))
+    _refresh_search_texts(hubs)
+
+
+def _refresh_search_texts(hubs) -> None:
+    for hub in hubs.select_related("territory"):
+        hub.refresh_search_text()
 
 
 def count_if_never_counted(**_signal) -> None:
@@ -160,3 +181,9 @@ def connect_signals() -> None:
     post_save.connect(_membership_changed, sender=Membership, dispatch_uid="counts-membership-saved")
     post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="counts-membership-deleted")
     post_save.connect(_professional_changed, sender=Professional, dispatch_uid="counts-professional-saved")
+    published_in_bulk.connect(
+        _hubs_published_in_bulk, sender=Hub, dispatch_uid="counts-hubs-published-in-bulk"
+    )
+    activity_changed_in_bulk.connect(
+        _activity_changed_in_bulk, sender=Professional, dispatch_uid="counts-activity-in-bulk"
+    )

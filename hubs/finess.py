@@ -206,7 +206,13 @@ def write_batch(batch, *, on, counts) -> None:
             continue
         changed = registry.apply(hub, values, source=provenance.FINESS, on=on, counts=counts)
         reopened = not hub.published and hub.status == Hub.Status.CLOSED
-        if reopened:
+        if reopened and registry.decided_by_hand(hub, "status", "published"):
+            # A person closed it (an objection, a move): the registry listing it again is only a suggestion.
+            registry.suggest(
+                hub, "status", hub.status, Hub.Status.OPEN, source=provenance.FINESS, on=on, counts=counts
+            )
+            reopened = False
+        elif reopened:
             hub.published, hub.status = True, Hub.Status.OPEN
         if changed or reopened:
             save_hub(hub, expected_version=hub.version)
@@ -240,6 +246,11 @@ def close_missing(seen, *, departements, categories, on, counts) -> None:
     if departements:
         imported = imported.filter(provenance__finess__departement__in=list(departements))
     for hub in imported.exclude(finess__in=seen) if len(seen) < 30_000 else _missing(imported, seen):
+        if registry.decided_by_hand(hub, "status", "published"):  # a person reopened it: theirs to close
+            registry.suggest(
+                hub, "status", hub.status, Hub.Status.CLOSED, source=provenance.FINESS, on=on, counts=counts
+            )
+            continue
         hub.published, hub.status = False, Hub.Status.CLOSED
         provenance.set_by(hub, "status", provenance.FINESS, on)
         save_hub(hub, expected_version=hub.version)

@@ -1,5 +1,7 @@
 """GeoJSON for the maps: a few hubs embedded in a page, or the compact collection of /hubs/map.geojson."""
 
+import time
+
 from django.core.cache import cache
 from django.db.models import Avg, Count, F, Min
 from django.db.models.functions import Floor
@@ -41,15 +43,16 @@ MAP_VERSION_KEY = "hubs-map-version"
 
 
 def map_version() -> int:
-    """Part of every cached map answer's key: a hub write moves it on, so no stale map outlives an edit."""
-    return cache.get_or_set(MAP_VERSION_KEY, 1, None)
+    """Part of every cached map answer's key: a hub write moves it on, so no stale map outlives an edit.
+
+    A new version is a number never used before (the clock in nanoseconds), not 1: if a full cache culls
+    the version key, answers cached under the old number must not come back.
+    """
+    return cache.get_or_set(MAP_VERSION_KEY, time.time_ns, None)
 
 
 def forget_maps() -> None:
-    try:
-        cache.incr(MAP_VERSION_KEY)
-    except ValueError:  # never set, or evicted: nothing cached under it either
-        cache.set(MAP_VERSION_KEY, 1, None)
+    cache.set(MAP_VERSION_KEY, time.time_ns(), None)
 
 
 def map_geojson(hubs, *, zoom: int | None) -> dict:

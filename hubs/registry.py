@@ -11,8 +11,10 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from config import geo, provenance
@@ -84,6 +86,10 @@ def apply(record, values: dict, *, source: str, on: datetime.date, counts: Count
     return changed
 
 
+def decided_by_hand(record, *fields) -> bool:
+    return any(provenance.set_by_hand(record, field) for field in fields)
+
+
 def suggest(record, field, current, value, *, source, on, counts: Counter) -> None:
     """One pending suggestion per field, updated to the newest extraction; never one already refused."""
     owner = {"hub": record} if record._meta.model_name == "hub" else {"professional": record}
@@ -114,6 +120,8 @@ def coerce(field: str, text: str):
         return datetime.date.fromisoformat(text) if text else None
     if field == "profession_id":
         return int(text)
+    if field == "active":
+        return text == "True"
     return text
 
 
@@ -124,6 +132,8 @@ def decide(suggestion: RegistrySuggestion, *, accept: bool, user) -> None:
 
     if suggestion.status != RegistrySuggestion.Status.PENDING:
         return
+    if not RegistrySuggestion.objects.decidable_by(user).filter(pk=suggestion.pk).exists():
+        raise PermissionDenied(_("Cette suggestion revient aux éditeurs de la ville."))
     if accept:
         record = suggestion.record
         setattr(record, suggestion.field, coerce(suggestion.field, suggestion.value))

@@ -45,13 +45,23 @@ class RegistrySuggestionAdmin(admin.ModelAdmin):
 
     def decide(self, request, queryset, *, accept):
         pending = queryset.filter(status=RegistrySuggestion.Status.PENDING)
+        mine = pending.decidable_by(request.user)
         count = 0
-        for suggestion in pending.select_related("hub", "professional"):
+        for suggestion in mine.select_related("hub", "professional"):
             registry.decide(suggestion, accept=accept, user=request.user)
             count += 1
         self.message_user(
             request, _("%(count)d suggestion(s) traitée(s).") % {"count": count}, messages.SUCCESS
         )
+        if left := pending.exclude(pk__in=mine.values("pk")).count():
+            self.message_user(
+                request,
+                _(
+                    "%(count)d suggestion(s) laissée(s) aux éditeurs de la ville : elles portent sur des champs que vous ne modifiez pas."
+                )
+                % {"count": left},
+                messages.WARNING,
+            )
 
 
 def duplicates_view(model_admin, request):
@@ -73,7 +83,12 @@ def merge_view(model_admin, request, keep_id, remove_id):
     if keep.pk == remove.pk:
         raise PermissionDenied
     if request.method == "POST":
-        services.merge_hubs(keep=keep, remove=remove, user=request.user)
+        services.merge_hubs(
+            keep=keep,
+            remove=remove,
+            user=request.user,
+            move_managers=request.POST.get("move_managers") == "yes",
+        )
         model_admin.message_user(
             request,
             _("« %(removed)s » est fusionné dans « %(kept)s ».")
@@ -86,6 +101,7 @@ def merge_view(model_admin, request, keep_id, remove_id):
         "title": _("Fusionner deux lieux"),
         "keep": keep,
         "remove": remove,
+        "remove_managers": remove.managers.exclude(pk__in=keep.managers.values("pk")).order_by("username"),
         "moving": {
             "memberships": remove.memberships.count(),
             "fundings": remove.fundings.count(),

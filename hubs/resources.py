@@ -8,13 +8,20 @@ refused (re-export, then redo the change), as in the admin form.
 
 from django.utils.translation import gettext as _
 from import_export import fields
-from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
+from import_export.widgets import CharWidget, ForeignKeyWidget, ManyToManyWidget
 
 from config import geo
 from config.spreadsheet import AllOrNothingResource
 from districts.models import Territory
 from hubs import services
 from hubs.models import Hub, Service
+
+
+class OptionalCode(CharWidget):
+    """A unique but optional number: none is NULL, not "" (or an unchanged re-import would count as a change)."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs) or None
 
 
 class HubResource(AllOrNothingResource):
@@ -29,6 +36,7 @@ class HubResource(AllOrNothingResource):
     territory = fields.Field(
         column_name="territory", attribute="territory", widget=ForeignKeyWidget(Territory, field="slug")
     )
+    finess = fields.Field(column_name="finess", attribute="finess", widget=OptionalCode())
 
     class Meta:
         model = Hub

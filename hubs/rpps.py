@@ -159,17 +159,34 @@ def import_rpps(*, path: Path, savoir_faire: Path | None = None, dry_run=False, 
                     site = f"{row['Raison sociale site'] or '?'}, {row['Libellé commune (coord. structure)']}"
                     unlinked.append(f"{rpps} {professional.display_name}: {site}")
                 continue
-            _membership, created = Membership.objects.get_or_create(professional=professional, hub=hub)
-            counts["linked" if created else "already_linked"] += 1
+            link(professional, hub, counts=counts)
         gone = Professional.objects.filter(active=True, provenance__rpps__by=provenance.RPPS).exclude(
             rpps__in=seen
         )
         for professional in gone.iterator():
+            if provenance.set_by_hand(professional, "active"):  # a person put them back: theirs to decide
+                registry.suggest(
+                    professional, "active", True, False, source=provenance.RPPS, on=on, counts=counts
+                )
+                continue
             professional.active = False
             professional.save()
             counts["closed"] += 1
     counts["extracted_on"], counts["unlinked_sites"] = on, unlinked
     return counts
+
+
+def link(professional: Professional, hub: Hub, *, counts: Counter) -> None:
+    """Record that they practise there, unless a person removed that very link (their history says so)."""
+    if Membership.objects.filter(professional=professional, hub=hub).exists():
+        counts["already_linked"] += 1
+    elif Membership.history.filter(
+        professional_id=professional.pk, hub_id=hub.pk, history_type="-", history_user__isnull=False
+    ).exists():
+        counts["unlinked_by_hand"] += 1
+    else:
+        Membership.objects.create(professional=professional, hub=hub)
+        counts["linked"] += 1
 
 
 def write_professional(rpps, row, profession, *, on, counts, seen) -> Professional:
@@ -183,7 +200,13 @@ def write_professional(rpps, row, profession, *, on, counts, seen) -> Profession
         counts["created"] += 1
     elif rpps not in seen:
         reactivated = not professional.active
-        professional.active = True
+        if reactivated and provenance.set_by_hand(professional, "active"):
+            # A person took them out of the directory (an objection, say): listed again, it is a suggestion.
+            registry.suggest(
+                professional, "active", False, True, source=provenance.RPPS, on=on, counts=counts
+            )
+            reactivated = False
+        professional.active = professional.active or reactivated
         if registry.apply(professional, values, source=provenance.RPPS, on=on, counts=counts) or reactivated:
             professional.save()
             counts["updated"] += 1

@@ -77,10 +77,12 @@ def claim_version(hub: Hub, *, expected_version: int | None) -> None:
     hub.version = expected_version + 1
 
 
-# What a public page says where it comes from, and what registries may suggest changing.
+# What a public page says where it comes from, and what registries may suggest changing. Whether a hub is open
+# and published are a person's decisions too: an import that disagrees files a suggestion, never undoes them.
 HAND_EDITED_FIELDS = (
     "name", "kind", "street", "postcode", "city", "location", "phone", "email", "website", "siret", "finess",
-    "opened_on", "description", "tiers_payant", "accepting_new_patients", "wheelchair_access",
+    "opened_on", "description", "tiers_payant", "accepting_new_patients", "wheelchair_access", "status",
+    "published",
 )  # fmt: skip
 
 
@@ -273,9 +275,13 @@ FILLED_FROM_DUPLICATE = (
 
 
 @transaction.atomic
-def merge_hubs(*, keep: Hub, remove: Hub, user) -> Hub:
+def merge_hubs(*, keep: Hub, remove: Hub, user, move_managers: bool = False) -> Hub:
     """One place recorded twice becomes one: `remove`'s people, fundings, services, hours, reports and history
-    move to `keep`, its empty fields are filled from `remove`, and `remove`'s address redirects to `keep`."""
+    move to `keep`, its empty fields are filled from `remove`, and `remove`'s address redirects to `keep`.
+
+    Who may edit `keep` changes only if the editor says so (`move_managers`): a manager could otherwise make
+    their hub look like a duplicate of any other and be handed it.
+    """
     if keep.pk == remove.pk:
         raise ValueError("a hub cannot be merged into itself")
     for field in FILLED_FROM_DUPLICATE:
@@ -295,7 +301,8 @@ def merge_hubs(*, keep: Hub, remove: Hub, user) -> Hub:
             remove.fundings.filter(pk=funding.pk).update(hub=keep)
     keep.services.add(*remove.services.all())
     keep.supporters.add(*remove.supporters.all())
-    keep.managers.add(*remove.managers.all())
+    if move_managers:
+        keep.managers.add(*remove.managers.all())
     if not keep.opening_hours.exists():
         OpeningHours.objects.filter(hub=remove).update(hub=keep)
     Closure.objects.filter(hub=remove).update(hub=keep)

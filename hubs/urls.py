@@ -1,5 +1,6 @@
 from django.urls import path
 
+import config.http  # noqa: F401 (registers the <id:…> converter)
 from hubs import views
 
 app_name = "hubs"
@@ -8,7 +9,7 @@ urlpatterns = [
     path("compare/", views.hub_compare, name="compare"),
     path("map.geojson", views.hub_map_data, name="map_data"),
     path("suggest/", views.hub_suggest, name="suggest"),
-    path("id/<int:pk>/", views.hub_by_id, name="by_id"),
+    path("id/<id:pk>/", views.hub_by_id, name="by_id"),
     path("<slug:slug>/", views.hub_detail, name="detail"),
     path("<slug:slug>/signaler/", views.hub_report, name="report"),
 ]

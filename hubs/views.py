@@ -9,13 +9,14 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from config import provenance
-from config.http import client_ip
+from config.http import client_key, take
 from config.paging import CappedPaginator
 from districts.models import DensityFigure
 from hubs.filters import MAX_RADIUS_KM, HubFilter
@@ -65,7 +66,9 @@ def hub_map_data(request):
     hub_filter = HubFilter(request.GET, queryset=Hub.objects.published())
     if not hub_filter.is_valid():
         return JsonResponse({"errors": hub_filter.errors.get_json_data()}, status=400)
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
+    # Keyed by the form's own fields only: made-up parameters (?n=1, ?n=2…) share one entry, not one each.
+    known = sorted((name, value) for name in hub_filter.form.fields for value in request.GET.getlist(name))
+    query = hashlib.sha256(urlencode(known).encode()).hexdigest()
     key = (
         f"hubs-map:{map_version()}:{translation.get_language()}:{query}"  # kind labels in the page's language
     )
@@ -117,19 +120,18 @@ def hub_report(request, slug):
     form = CorrectionForm(request.POST)
     if form.is_spam():
         return render(request, "hubs/report_refused.html", {"hub": hub, "reason": "spam"}, status=400)
-    address = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
-    key = f"corrections:{address}"
-    cache.add(key, 0, 3600)
-    if cache.get(key, 0) >= settings.CORRECTIONS_PER_HOUR:
-        return render(request, "hubs/report_refused.html", {"hub": hub, "reason": "rate"}, status=429)
     if not form.is_valid():
         return render(
             request, "hubs/report_refused.html", {"hub": hub, "reason": "invalid", "form": form}, status=400
         )
+    allowed, _seconds = take(
+        "corrections", client_key(request), limit=settings.CORRECTIONS_PER_HOUR, seconds=3600
+    )
+    if not allowed:
+        return render(request, "hubs/report_refused.html", {"hub": hub, "reason": "rate"}, status=429)
     correction = form.save(commit=False)
     correction.hub = hub
     correction.save()
-    cache.incr(key)
     messages.success(
         request, _("Merci : votre signalement a été transmis à l'équipe qui tient cette fiche à jour.")
     )

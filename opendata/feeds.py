@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,7 +61,8 @@ class ProgrammesFeed(Feed):
         parts = [_("Financeurs : %(funders)s.") % {"funders": funders}] if funders else []
         if deadline:
             parts.append(_("Date limite : %(date)s.") % {"date": deadline.strftime("%d/%m/%Y")})
-        return " ".join([*parts, programme.description[:500]])
+        # Atom summaries are HTML (type="html"): the record's text is escaped, so markup in it stays text.
+        return escape(" ".join([*parts, programme.description[:500]]))
 
     def item_pubdate(self, programme):
         return programme.created_at
@@ -85,9 +87,12 @@ class HubChangesFeed(Feed):
         return territory.get_absolute_url()
 
     def items(self, territory):
-        # The records as they were published; who made the change is not shown.
+        # The records as they were published, of hubs still published (an unpublished hub's name appears
+        # nowhere public); who made the change is not shown.
         within = Territory.objects.within(territory).values("pk")
-        changes = Hub.history.filter(territory_id__in=within, published=True)
+        changes = Hub.history.filter(
+            territory_id__in=within, published=True, id__in=Hub.objects.published().values("pk")
+        )
         return changes.only(
             "id", "slug", "name", "kind", "street", "city", "history_type", "history_date", "history_id"
         ).order_by("-history_date", "-history_id")[:FEED_ITEMS]
@@ -96,7 +101,9 @@ class HubChangesFeed(Feed):
         return f"{record.name} — {self.verbs.get(record.history_type, '')}"
 
     def item_description(self, record):
-        return ", ".join(part for part in [record.get_kind_display(), record.street, record.city] if part)
+        return escape(
+            ", ".join(part for part in [record.get_kind_display(), record.street, record.city] if part)
+        )
 
     def item_link(self, record):
         return reverse("hubs:detail", args=[record.slug])

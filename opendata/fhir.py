@@ -22,6 +22,7 @@ FINESS_SYSTEM = "http://finess.sante.gouv.fr"
 RPPS_SYSTEM = "http://rpps.esante.gouv.fr"
 IDENTIFIER_TYPES = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
 DEFAULT_COUNT, MAX_COUNT = 20, 100
+MAX_NEAR_KM = 100
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 PREFIXES = {"eq": "gte", "ge": "gte", "gt": "gt", "le": "lte", "lt": "lt"}
 
@@ -218,7 +219,27 @@ def last_updated(queryset, value: str, field_name: str = "updated_at"):
         raise SearchError(f"_lastUpdated : « {value} » n'est pas une date FHIR (par exemple ge2026-11-01).")
     if is_naive(moment):
         moment = make_aware(moment)
-    return queryset.filter(**{f"{field_name}__{PREFIXES[prefix]}": moment})
+    return queryset.filter(**{f"{field_name}__{PREFIXES[prefix]}": within_storable_dates(moment)})
+
+
+def within_storable_dates(moment: datetime.datetime) -> datetime.datetime:
+    """Year 1 or 9999 is a valid FHIR date, but shifted to UTC it leaves what databases store: every record
+    changed between 1900 and 2999, so the bounds answer as the limits would."""
+    low, high = (
+        datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC),
+        datetime.datetime(2999, 12, 31, tzinfo=datetime.UTC),
+    )
+    return min(max(moment, low), high)
+
+
+def record_id(value: str, resource: str = "") -> int:
+    """A reference ("Practitioner/12" or "12") as an id a database column holds, else a clear error."""
+    text = value.removeprefix(f"{resource}/") if resource else value
+    if not text.isdigit() or int(text) >= 2**63:
+        raise SearchError(
+            f"« {value} » n'est pas une référence à une ressource {resource or ''} (un nombre entier)."
+        )
+    return int(text)
 
 
 def by_identifier(queryset, value: str, systems: dict[str, str]):
@@ -242,7 +263,11 @@ def near(queryset, value: str):
             "near : « latitude|longitude|distance|km », par exemple 48.11|-1.68|2|km."
         ) from None
     unit = parts[3] if len(parts) > 3 else "km"
-    if unit not in ("km", "m") or not geo.is_lat_lng(lat, lng) or not 0 < km <= 100_000:
+    if (
+        unit not in ("km", "m")
+        or not geo.is_lat_lng(lat, lng)
+        or not 0 < (km / 1000 if unit == "m" else km) <= MAX_NEAR_KM
+    ):
         raise SearchError("near : une position sur la Terre et une distance d'au plus 100 km, en km ou en m.")
     return queryset.near(geo.point(lat=lat, lng=lng), km=km / 1000 if unit == "m" else km)
 
@@ -259,8 +284,10 @@ def published_hubs():
 
 
 def public_roles():
-    return Membership.objects.filter(hub__published=True, professional__listed=True).select_related(
-        "professional__profession", "hub"
+    return (
+        Membership.objects.public()
+        .filter(professional__listed=True)
+        .select_related("professional__profession", "hub")
     )
 
 
@@ -289,8 +316,8 @@ TYPES = {
         {
             "_lastUpdated": lambda qs, v: last_updated(qs, v, "professional__updated_at"),
             "address-city": lambda qs, v: qs.filter(hub__city__istartswith=v),
-            "practitioner": lambda qs, v: qs.filter(professional_id=v.removeprefix("Practitioner/")),
-            "organization": lambda qs, v: qs.filter(hub_id=v.removeprefix("Organization/")),
+            "practitioner": lambda qs, v: qs.filter(professional_id=record_id(v, "Practitioner")),
+            "organization": lambda qs, v: qs.filter(hub_id=record_id(v, "Organization")),
             "identifier": lambda qs, v: by_identifier(qs, v, {RPPS_SYSTEM: "professional__rpps"}),
         },
     ),
@@ -314,8 +341,8 @@ def search(resource_type: ResourceType, params) -> tuple[list, int]:
             raise SearchError(f"{name} : valeur « {value} » invalide.") from None
     try:
         count = min(int(params.get("_count", DEFAULT_COUNT)), MAX_COUNT)
-        after = int(params.get("_cursor", 0))
-    except ValueError:
+        after = record_id(params.get("_cursor", "0"))
+    except (ValueError, SearchError):
         raise SearchError("_count et _cursor sont des nombres entiers.") from None
     if count < 1:
         raise SearchError("_count vaut au moins 1.")

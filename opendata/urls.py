@@ -1,7 +1,8 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+import config.http  # noqa: F401 (registers the <id:…> converter)
 from opendata import api, feeds, views
 
 router = DefaultRouter()
@@ -13,7 +14,7 @@ router.register("funders", api.FunderViewSet, basename="funder")
 
 urlpatterns = [
     path("api/v1/", include((router.urls, "api"))),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/schema/", views.SchemaView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("donnees/catalogue.jsonld", views.open_data_dcat, name="open_data_dcat"),
     path("programmes/feed.atom", feeds.ProgrammesFeed(), name="programmes_feed"),
@@ -22,7 +23,7 @@ urlpatterns = [
     path("districts/<slug:slug>/changes.atom", feeds.HubChangesFeed(), name="territory_changes_feed"),
     path("fhir/metadata", views.fhir_metadata, name="fhir_metadata"),
     path("fhir/<str:resource_type>", views.fhir_search, name="fhir_search"),
-    path("fhir/<str:resource_type>/<int:pk>", views.fhir_read, name="fhir_read"),
+    path("fhir/<str:resource_type>/<id:pk>", views.fhir_read, name="fhir_read"),
 ]
 # Pages for people, in French at /donnees/ and in English at /en/donnees/ (config/urls.py).
 page_urlpatterns = [path("donnees/", views.open_data, name="open_data")]

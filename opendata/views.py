@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.http import require_safe
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
+from rest_framework.response import Response
 
 from config.http import AnonymousThrottle
 from opendata import catalogue, fhir
@@ -92,3 +96,27 @@ def fhir_read(request, resource_type, pk):
     if record is None:
         return fhir_response(fhir.operation_outcome(f"{resource_type}/{pk} introuvable.", "not-found"), 404)
     return fhir_response(spec.build(record, site(request)))
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, built once per process and language (it only changes with the code).
+
+    `?lang=` takes the site's languages only: drf-spectacular activates whatever it is given, and each made-up
+    value left a translation catalogue behind in every worker.
+    """
+
+    built: dict = {}
+
+    @extend_schema(**SCHEMA_KWARGS)
+    def get(self, request, *args, **kwargs):
+        asked = request.GET.get("lang")
+        if asked and asked not in dict(settings.LANGUAGES):
+            return Response(
+                {"lang": [f"Langues disponibles : {', '.join(dict(settings.LANGUAGES))}."]}, status=400
+            )
+        language = asked or translation.get_language()
+        if language not in self.built:
+            with translation.override(language):
+                self.built[language] = self._get_schema_response(request).data
+        disposition = f'inline; filename="{self._get_filename(request, None)}"'
+        return Response(self.built[language], headers={"Content-Disposition": disposition})

@@ -19,10 +19,13 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portail")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
         from config.roles import ensure_groups
+        from portal.middleware import note_sign_in
 
+        user_logged_in.connect(note_sign_in, dispatch_uid="portal-note-sign-in")
         # After every migrate (tests included): the groups follow the permissions the code defines.
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="portal-ensure-groups")
         checks.register(publisher_is_named, checks.Tags.security, deploy=True)

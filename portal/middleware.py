@@ -1,8 +1,12 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class FirstVisitLanguageMiddleware:
@@ -24,10 +28,41 @@ class FirstVisitLanguageMiddleware:
             and preferred != settings.LANGUAGE_CODE
         ):
             target = translate_url(request.get_full_path(), preferred)
-            if target != request.get_full_path():
+            # "//evil.example/" translates to "//evil.example/en/", which a browser reads as another site.
+            if target != request.get_full_path() and url_has_allowed_host_and_scheme(
+                target, allowed_hosts=None
+            ):
                 response = redirect(target)
                 patch_vary_headers(response, ["Accept-Language", "Cookie"])
                 return response
         response = self.get_response(request)
         patch_vary_headers(response, ["Accept-Language"])
         return response
+
+
+SIGNED_IN_AT, LAST_SEEN = "signed_in_at", "last_seen"
+
+
+def note_sign_in(sender, request, user, **kwargs) -> None:
+    """Connected to `user_logged_in`: when the session started, for StaffSessionLimits."""
+    request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = int(time.time())
+
+
+class StaffSessionLimits:
+    """A staff session ends STAFF_SESSION_HOURS after signing in, or after STAFF_IDLE_MINUTES without a request
+    (OWASP ASVS level 2): an account that can rewrite public health records does not stay open for weeks."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now, session = int(time.time()), request.session
+            started = session.get(SIGNED_IN_AT, 0)
+            if now - started > settings.STAFF_SESSION_HOURS * 3600 or (
+                now - session.get(LAST_SEEN, 0) > settings.STAFF_IDLE_MINUTES * 60
+            ):
+                logout(request)
+            elif now - session.get(LAST_SEEN, 0) > 60:  # a write a minute at most, not one per request
+                session[LAST_SEEN] = now
+        return self.get_response(request)

@@ -1,6 +1,7 @@
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -50,8 +51,21 @@ class Profession(models.Model):
         return self.name
 
 
+# Sent after a bulk `update(active=…)`, which sends no post_save: hubs/counts.py keeps the listing true.
+activity_changed_in_bulk = Signal()
+
+
 class ProfessionalQuerySet(SearchableQuerySet):
     name_field = "display_name"
+
+    def update(self, **kwargs):
+        if "active" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic():
+            ids = list(self.values_list("pk", flat=True))
+            updated = super().update(**kwargs)
+            activity_changed_in_bulk.send(sender=Professional, professional_ids=ids)
+        return updated
 
     def vocabulary_texts(self):
         return [text for pair in Profession.objects.values_list("name", "synonyms") for text in pair]
@@ -69,14 +83,15 @@ class ProfessionalQuerySet(SearchableQuerySet):
 
     def worth_listing(self):
         """The rule behind `listed`, as a query."""
-        published = Membership.objects.filter(professional=OuterRef("pk"), hub__published=True)
-        return self.active().filter(Exists(published))
+        return self.active().filter(Exists(Membership.objects.public().filter(professional=OuterRef("pk"))))
 
     def general_practitioners(self):
         return self.filter(profession__counts_as_gp=True)
 
     def practising_in(self, territories):
-        return self.filter(memberships__hub__territory__in=territories).distinct()
+        """In the published hubs of these territories: where someone practises unpublished is not public."""
+        here = Membership.objects.public().filter(professional=OuterRef("pk"), hub__territory__in=territories)
+        return self.filter(Exists(here))
 
 
 class Professional(models.Model):
@@ -119,6 +134,9 @@ class Professional(models.Model):
     listed = models.BooleanField(default=False, editable=False)  # see ProfessionalQuerySet.public()
 
     objects = ProfessionalQuerySet.as_manager()
+    # Never shown for a person (only aggregated per territory): changing it must change nothing public,
+    # not even `updated_at`, which the API, FHIR and Last-Modified publish.
+    NEVER_PUBLIC = frozenset({"planned_retirement_year"})
     history = HistoricalRecords(excluded_fields=["search_text", "listed", "updated_at", "provenance"])
 
     class Meta:
@@ -141,10 +159,27 @@ class Professional(models.Model):
         self.rpps = self.rpps or None
         profession = self.profession
         self.search_text = normalise(f"{self.display_name} {profession.name} {profession.synonyms}")
+        loaded = getattr(self, "_loaded", {})
+        changed = {name for name, value in loaded.items() if getattr(self, name) != value}
+        if changed and changed <= self.NEVER_PUBLIC and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = sorted(changed)
         super().save(*args, **kwargs)
+        self._loaded = {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
 
     def get_absolute_url(self):
         return reverse("professionals:detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        record._loaded = dict(zip(field_names, values, strict=True))
+        return record
+
+
+class MembershipQuerySet(models.QuerySet):
+    def public(self):
+        """Where the public may see someone practise: published hubs only."""
+        return self.filter(hub__published=True)
 
 
 class Membership(models.Model):
@@ -168,6 +203,7 @@ class Membership(models.Model):
         help_text=_("Jours de 0 (lundi) à 6 (dimanche), par exemple 0124."),
     )
 
+    objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

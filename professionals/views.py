@@ -11,7 +11,7 @@ PAGE_SIZE = 30
 
 
 def professional_list(request):
-    published = Membership.objects.filter(hub__published=True).select_related("hub").defer("hub__location")
+    published = Membership.objects.public().select_related("hub").defer("hub__location")
     queryset = (
         Professional.objects.public()
         .select_related("profession")
@@ -36,10 +36,8 @@ PUBLIC_FACTS = {"display_name": _("nom"), "rpps": _("numéro RPPS"), "profession
 
 
 def professional_detail(request, pk):
-    professional = get_object_or_404(
-        Professional.objects.public().select_related("profession").prefetch_related("memberships__hub"), pk=pk
-    )
-    memberships = [m for m in professional.memberships.all() if m.hub.published]
+    professional = get_object_or_404(Professional.objects.public().select_related("profession"), pk=pk)
+    memberships = list(professional.memberships.public().select_related("hub").order_by("hub__name", "pk"))
     return render(
         request,
         "professionals/professional_detail.html",

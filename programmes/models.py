@@ -242,6 +242,12 @@ class SupportProgramme(models.Model):
         return self.status_on(timezone.localdate())
 
 
+class FundingQuerySet(models.QuerySet):
+    def public(self):
+        """What the public sees of a programme's support: only that given to published hubs."""
+        return self.filter(hub__published=True)
+
+
 class Funding(models.Model):
     """Support a programme gave a hub."""
 
@@ -258,6 +264,8 @@ class Funding(models.Model):
     amount = models.DecimalField(_("montant (€)"), max_digits=14, decimal_places=2, null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
     note = models.CharField(_("précision"), max_length=300, blank=True)
+
+    objects = FundingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("soutien accordé")

@@ -47,9 +47,9 @@ def programme_list(request):
 
 def programme_detail(request, slug):
     programme = get_object_or_404(
-        SupportProgramme.objects.for_listing().prefetch_related("beneficiaries", "fundings__hub"), slug=slug
+        SupportProgramme.objects.for_listing().prefetch_related("beneficiaries"), slug=slug
     )
-    fundings = sorted(programme.fundings.all(), key=lambda f: (-(f.year or 0), f.hub.name))
+    fundings = programme.fundings.public().select_related("hub").order_by("-year", "hub__name", "pk")
     outlines = list(programme.territories.filter(boundary__isnull=False).order_by("name", "pk"))
     map_data = geo.feature_collection(
         [

@@ -1,9 +1,10 @@
 from hubs.models.corrections import CorrectionRequest
-from hubs.models.hub import PARIS, Hub, HubQuerySet, Service, french_holidays
+from hubs.models.hub import EDITOR_ONLY_FIELDS, PARIS, Hub, HubQuerySet, Service, french_holidays
 from hubs.models.registry import HubRedirect, RegistrySuggestion
 from hubs.models.schedule import Closure, OpeningHours
 
 __all__ = [
+    "EDITOR_ONLY_FIELDS",
     "PARIS",
     "Closure",
     "CorrectionRequest",

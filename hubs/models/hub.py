@@ -9,7 +9,9 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.measure import D
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,22 @@ from hubs.models.schedule import Closure, OpeningHours
 from professionals.models import Availability, Membership, Professional, Weekday
 
 PARIS = ZoneInfo("Europe/Paris")
+
+# What only city editors decide: whether and where a hub is public, who manages it, its registry numbers.
+# Hub managers see these fields but may not change them, nor decide a registry's suggestion about them.
+EDITOR_ONLY_FIELDS = frozenset(
+    {
+        "slug",
+        "published",
+        "managers",
+        "territory_set_by_hand",
+        "is_demo",
+        "finess",
+        "siret",
+        "source",
+        "source_url",
+    }
+)
 
 
 @cache
@@ -64,7 +82,21 @@ class Service(models.Model):
         return self.name
 
 
+# Sent after a bulk `update(published=…)`, which sends no post_save: hubs/counts.py keeps what depends on
+# publication (who is listed, the counts, the maps) true on this path too.
+published_in_bulk = Signal()
+
+
 class HubQuerySet(SearchableQuerySet):
+    def update(self, **kwargs):
+        if "published" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic():
+            ids = list(self.values_list("pk", flat=True))
+            updated = super().update(**kwargs)
+            published_in_bulk.send(sender=Hub, hub_ids=ids)
+        return updated
+
     def vocabulary_texts(self):
         services = Service.objects.values_list("name", flat=True)
         return [*Professional.objects.vocabulary_texts(), *services, *map(str, Hub.Kind.labels)]
@@ -341,7 +373,8 @@ class Hub(models.Model):
                 parts.append(service.name)
                 if service.profession:
                     parts += [service.profession.name, service.profession.synonyms]
-            for membership in self.memberships.select_related("professional__profession").order_by("pk"):
+            practising = self.memberships.filter(professional__active=True)  # not who left
+            for membership in practising.select_related("professional__profession").order_by("pk"):
                 profession = membership.professional.profession
                 parts += [profession.name, profession.synonyms]
         return normalise(" ".join(str(p) for p in parts if p))

@@ -6,6 +6,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from config import provenance
+from config.roles import is_city_editor
+from hubs.models.hub import EDITOR_ONLY_FIELDS
+
+
+class RegistrySuggestionQuerySet(models.QuerySet):
+    def decidable_by(self, user):
+        """City editors decide any; a hub manager, those about their hubs' fields they may edit themselves."""
+        if is_city_editor(user):
+            return self
+        return self.filter(hub__managers=user).exclude(field__in=EDITOR_ONLY_FIELDS)
 
 
 class RegistrySuggestion(models.Model):
@@ -50,6 +60,8 @@ class RegistrySuggestion(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+
+    objects = RegistrySuggestionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("suggestion d'un registre")

@@ -30,7 +30,8 @@ class Command(ImportCommand):
             f"RPPS extraction of {counts['extracted_on']:%Y-%m-%d}: {counts['created']} professionals {verb} "
             f"created, {counts['updated']} updated, {counts['unchanged']} unchanged, {counts['closed']} no longer "
             f"listed (made inactive); {counts['linked']} new places of practice linked, {counts['unlinked']} "
-            f"activities not linked to a hub; {counts['suggested']} values set by hand differ (suggestions)."
+            f"activities not linked to a hub, {counts['unlinked_by_hand']} links a person removed left out; "
+            f"{counts['suggested']} values set by hand differ (suggestions)."
         )
         for site in counts["unlinked_sites"]:
             self.stdout.write(f"  not linked: {site}")
