@@ -9,6 +9,7 @@ Counters live in their own table, not in the cache: a cache is culled when full,
 could fill it to wipe the counters. Each take is one atomic upsert, so simultaneous requests cannot all pass.
 """
 
+import hashlib
 import ipaddress
 import random
 import time
@@ -81,7 +82,8 @@ def take(scope: str, key: str, *, limit: int, seconds: int) -> tuple[bool, int]:
         cursor.execute(
             f"INSERT INTO {COUNTER_TABLE} (bucket, count, expires) VALUES (%s, 1, %s) "
             f"ON CONFLICT (bucket) DO UPDATE SET count = {COUNTER_TABLE}.count + 1 RETURNING count",
-            [f"{scope}:{key}:{window}"[:255], expires],
+            # Hashed: the table never holds a client's address, only a count that expires.
+            [hashlib.sha256(f"{scope}:{key}:{window}".encode()).hexdigest(), expires],
         )
         (count,) = cursor.fetchone()
         if count == 1 and random.random() < 0.01:  # noqa: S311 (housekeeping, not security)

@@ -4,13 +4,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from config.http import forget_expired_counters
 from hubs.models import CorrectionRequest
 
 
 class Command(BaseCommand):
     help = (
         f"Delete residents' error reports older than {settings.CORRECTION_RETENTION_DAYS} days "
-        "(CORRECTION_RETENTION_DAYS), as the personal data page promises. Run it daily."
+        "(CORRECTION_RETENTION_DAYS), as the personal data page promises, and expired rate-limit counters. "
+        "Run it daily."
     )
 
     def add_arguments(self, parser):
@@ -24,3 +26,4 @@ class Command(BaseCommand):
             return
         deleted, _ = old.delete()
         self.stdout.write(f"{deleted} reports received before {limit:%Y-%m-%d} deleted.")
+        self.stdout.write(f"{forget_expired_counters()} expired rate-limit counters deleted.")
