@@ -237,3 +237,94 @@ def trigram_index(table: str):
             schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
 
     return migrations.RunPython(create, drop, elidable=False)
+
+
+# Registry names come in capitals ("CENTRE HOSPITALIER  DE CAYENNE"); people write them in sentence case with
+# proper names capitalised ("Centre hospitalier de Cayenne"). Words of the trade are lower case (with their
+# accents, which capitals often drop), small words too, acronyms stay in capitals, other words are names.
+ACRONYMS = {
+    "MSP", "CHU", "CHR", "CH", "SISA", "CMS", "CDS", "CPTS", "EHPAD", "SCM", "SCP", "SARL", "SELARL", "SAS", "SA",
+    "PMI", "CMP", "CMPP", "CSAPA", "CAARUD", "SSR", "SMUR", "USLD", "HAD", "CLSC", "CCAS", "ADMR", "GCS", "PSLA",
+    "ESPIC", "IME", "ESAT", "SSIAD", "CAMSP", "SAMU", "CHS", "CHI", "EPSM", "MGEN", "UGECAM", "CPAM", "MSA",
+}  # fmt: skip
+COMMON_WORDS = {
+    "centre": "centre", "hospitalier": "hospitalier", "hospitaliere": "hospitalière", "maison": "maison",
+    "sante": "santé", "pluriprofessionnelle": "pluriprofessionnelle", "pluridisciplinaire": "pluridisciplinaire",
+    "pole": "pôle", "medical": "médical", "medicale": "médicale", "medicaux": "médicaux", "clinique": "clinique",
+    "cabinet": "cabinet", "pharmacie": "pharmacie", "dentaire": "dentaire", "infirmier": "infirmier",
+    "infirmiers": "infirmiers", "soins": "soins", "hopital": "hôpital", "polyclinique": "polyclinique",
+    "antenne": "antenne", "nord": "nord", "sud": "sud", "est": "est", "ouest": "ouest", "site": "site",
+    "municipal": "municipal", "municipale": "municipale", "communautaire": "communautaire", "mutualiste": "mutualiste",
+    "unite": "unité", "residence": "résidence", "specialise": "spécialisé", "specialisee": "spécialisée",
+    "pneumologie": "pneumologie", "dialyse": "dialyse", "autodialyse": "autodialyse", "retraite": "retraite",
+    "rue": "rue", "avenue": "avenue", "boulevard": "boulevard", "place": "place", "chemin": "chemin",
+    "route": "route", "allee": "allée", "impasse": "impasse", "quai": "quai", "square": "square", "cours": "cours",
+    "passage": "passage", "lotissement": "lotissement", "faubourg": "faubourg", "promenade": "promenade",
+    "quartier": "quartier", "zone": "zone", "ecoles": "écoles", "ecole": "école", "eglise": "église", "docteur": "docteur",
+}  # fmt: skip
+SMALL_WORDS = {
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "les",
+    "l",
+    "d",
+    "et",
+    "en",
+    "sur",
+    "sous",
+    "aux",
+    "au",
+    "a",
+    "à",
+}
+
+
+def french_title(text: str, *, sentence: bool = True) -> str:
+    """'CENTRE HOSPITALIER  DE CAYENNE' -> 'Centre hospitalier de Cayenne'; text already in mixed case is kept
+    (a person wrote it so), with its spaces tidied. sentence=False for the middle of one ("du Triangle")."""
+    text = " ".join((text or "").split())
+    if not text or any(c.islower() for c in text):
+        return text
+    words = [_title_word(word, first=sentence and index == 0) for index, word in enumerate(text.split(" "))]
+    return " ".join(words)
+
+
+def _title_word(word: str, *, first: bool) -> str:
+    apostrophe = next((mark for mark in "'’" if mark in word), None)
+    if apostrophe:  # D'AMBERIEU -> d'Amberieu, L'HIPPODROME -> l'Hippodrome
+        head, _, tail = word.partition(apostrophe)
+        return (
+            f"{_title_word(head, first=first)}{apostrophe}{_title_word(tail, first=False)}" if tail else word
+        )
+    if "-" in word:  # SAINT-DENIS -> Saint-Denis
+        return "-".join(_title_word(part, first=first or i > 0) for i, part in enumerate(word.split("-")))
+    bare = word.strip("().,;:")
+    if bare in ACRONYMS or (bare.isupper() and len(bare) > 1 and not any(c in "AEIOUYÉÈ" for c in bare)):
+        return word  # MSP, CHU; "SCM" and other consonant clusters are acronyms too
+    lower = word.lower()
+    key = normalise(lower)
+    if key in COMMON_WORDS and not first:
+        return word.lower().replace(bare.lower(), COMMON_WORDS[key])
+    if key in COMMON_WORDS:
+        return COMMON_WORDS[key].capitalize()
+    if lower in SMALL_WORDS and not first:
+        return lower
+    return lower[:1].upper() + lower[1:]
+
+
+def person_name(text: str) -> str:
+    """'JEAN-PIERRE' -> 'Jean-Pierre', 'LE GOFF' -> 'Le Goff', 'JEAN DE LA FONTAINE' -> 'Jean de La Fontaine'."""
+    text = " ".join((text or "").split())
+    if not text or any(c.islower() for c in text):
+        return text
+    words = []
+    for index, word in enumerate(text.split(" ")):
+        lower = word.lower()
+        if index and lower in {"de", "du", "des", "d'"}:
+            words.append(lower)
+        else:
+            words.append("-".join(part[:1].upper() + part[1:] for part in lower.split("-")))
+    return " ".join(words)

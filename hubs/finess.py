@@ -1,69 +1,35 @@
-"""FINESS: the "extraction du fichier des établissements" as etalab publishes it, read into hubs.
+"""FINESS into hubs: maisons de santé, centres de santé and pharmacies, by FINESS number.
 
-The file: a first line `finess;etalab;<n>;<date>`, then `structureet;` lines (32 fields, one establishment)
-and, after them, `geolocalisation;` lines (nofinesset, coordxet, coordyet, sourcecoordet, datemaj) whose
-coordinates are in the system `sourcecoordet` names last (Lambert-93 in mainland France, UTM overseas).
-
-Two passes over the file keep memory flat whatever its size: establishments first, written in batches, then
-their positions, converted with GDAL. An establishment imported before and absent from a new extraction of
-the same scope has closed: its hub is unpublished, never deleted.
+The file is read by hubs/finess_files.py (the data.gouv.fr JSON, or the older etalab CSV) into plain records;
+this module checks the options, writes the records in batches and closes what a complete extraction no longer
+lists. Nothing here trusts the file blindly: a file without a single establishment is refused, a run that would
+close more than a small share of what it manages stops (`--allow-closures N` when that is expected), and what a
+person decided (a hub closed or reopened by hand, a value typed in) is only ever suggested over.
 """
 
-import csv
-import datetime
 import re
 from collections import Counter
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
 from django.contrib.gis.gdal import CoordTransform, GDALException, SpatialReference
 from django.contrib.gis.geos import Point
 
-from config import provenance
+from config import geo, provenance
 from config.imports import ImportProblem
 from config.text import unique_slug
 from hubs import registry
 from hubs.counts import counts_deferred
+from hubs.finess_files import OVERSEAS, STRUCTURE_FIELDS, open_extraction
 from hubs.models import Hub
 from hubs.services import save_hub
 
-STRUCTURE_FIELDS = [
-    "nofinesset",
-    "nofinessej",
-    "rs",
-    "rslongue",
-    "complrs",
-    "compldistrib",
-    "numvoie",
-    "typvoie",
-    "voie",
-    "compvoie",
-    "lieuditbp",
-    "commune",
-    "departement",
-    "libdepartement",
-    "ligneacheminement",
-    "telephone",
-    "telecopie",
-    "categetab",
-    "libcategetab",
-    "categagretab",
-    "libcategagretab",
-    "siret",
-    "codeape",
-    "codemft",
-    "libmft",
-    "codesph",
-    "libsph",
-    "dateouv",
-    "dateautor",
-    "datemaj",
-    "numuai",
-]
-GEO_FIELDS = ("nofinesset", "coordxet", "coordyet", "sourcecoordet", "datemaj")
-# FINESS categories (categetab) -> our kinds. Other categories only with --category, as "Autre".
+__all__ = ["KINDS", "STRUCTURE_FIELDS", "import_finess"]
+
+# FINESS categories -> our kinds. Other categories only with --category, as "Autre".
 KINDS = {"603": Hub.Kind.MSP, "124": Hub.Kind.CENTRE_DE_SANTE, "620": Hub.Kind.PHARMACY}
-# The system named at the end of sourcecoordet -> its EPSG code.
+# Systems the etalab CSV names at the end of sourcecoordet -> EPSG codes; the JSON names none (by department).
 SYSTEMS = {
     "LAMBERT_93": 2154,
     "UTM_N20": 5490,  # Guadeloupe, Martinique (RGAF09)
@@ -72,139 +38,140 @@ SYSTEMS = {
     "UTM_S38": 4471,  # Mayotte (RGM04)
     "UTM_S40": 2975,  # La Réunion (RGR92)
 }
-STREET_TYPES = {
-    "R": "rue", "AV": "avenue", "BD": "boulevard", "PL": "place", "CHE": "chemin", "RTE": "route", "ALL": "allée",
-    "IMP": "impasse", "QUA": "quai", "SQ": "square", "CRS": "cours", "PAS": "passage", "LOT": "lotissement",
-    "RES": "résidence", "ZA": "zone d'activité", "ZI": "zone industrielle", "FG": "faubourg", "PROM": "promenade",
+SYSTEM_OF_DEPARTEMENT = {"971": 5490, "972": 5490, "973": 2972, "974": 2975, "975": 4467, "976": 4471}
+# Where a system's positions can be (west, south, east, north): a converted position outside is a sign of
+# swapped X and Y, which the JSON example from ansforge/finess has.
+BOUNDS = {
+    2154: (-5.3, 41.3, 9.7, 51.2), 5490: (-61.9, 14.3, -60.8, 16.6), 2972: (-54.7, 2.1, -51.5, 5.9),
+    2975: (55.2, -21.4, 55.9, -20.8), 4467: (-56.5, 46.7, -56.1, 47.2), 4471: (44.9, -13.1, 45.4, -12.6),
 }  # fmt: skip
 BATCH = 500
-FINESS_URL = "https://www.data.gouv.fr/fr/datasets/finess-extraction-du-fichier-des-etablissements/"
+DATASET_URL = "https://www.data.gouv.fr/fr/datasets/finess-extraction-du-fichier-des-etablissements/"
+CATEGORY = re.compile(r"[0-9]{3}")
+DEPARTEMENT = re.compile(r"(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])")
+VALID_FORMS = (
+    "départements: 01 to 95, 2A, 2B, 971 to 976 (or FINESS's 9A to 9F); communes: INSEE codes such as 35238, "
+    "2A004 or 97411; categories: FINESS codes of three digits such as 603, 124, 620"
+)
 
 
-def header(path: Path) -> datetime.date:
-    """The extraction date from the first line, or a clear refusal of a file that is not an extraction."""
-    for _number, text in registry.lines(path, progress=False):
-        parts = text.split(";")
-        if len(parts) < 4 or parts[:2] != ["finess", "etalab"]:
-            raise ImportProblem(f"{path}: line 1 is not « finess;etalab;<n>;<date> » (got {text[:60]!r})")
-        try:
-            return datetime.date.fromisoformat(parts[3][:10])
-        except ValueError as exc:
-            raise ImportProblem(f"{path}: line 1, {parts[3]!r} is not a date") from exc
-    raise ImportProblem(f"{path}: the file is empty")
+@dataclass(frozen=True)
+class Scope:
+    departements: frozenset[str]
+    communes: frozenset[str]
+    categories: frozenset[str]
+
+    @classmethod
+    def from_options(cls, *, departements=(), communes=(), categories=()) -> "Scope":
+        """Repeated options and comma lists both work; anything not of a valid form is refused with the forms."""
+        known = registry.commune_table()
+        wanted_departements = {OVERSEAS.get(d.upper(), d.upper()) for d in _split(departements)}
+        wanted_communes = {c.upper() for c in _split(communes)}
+        wanted_categories = set(_split(categories))
+        wrong = [d for d in wanted_departements if not DEPARTEMENT.fullmatch(d)]
+        wrong += [c for c in wanted_communes if c not in known]
+        wrong += [c for c in wanted_categories if not CATEGORY.fullmatch(c)]
+        if wrong:
+            raise ImportProblem(f"not understood: {', '.join(sorted(wrong))} (valid forms: {VALID_FORMS})")
+        return cls(
+            frozenset(wanted_departements), frozenset(wanted_communes), frozenset(wanted_categories or KINDS)
+        )
+
+    def covers(self, record: dict) -> bool:
+        return (
+            record["category"] in self.categories
+            and (not self.departements or record["departement"] in self.departements)
+            and (not self.communes or record["commune"] in self.communes)
+        )
+
+    def managed(self):
+        """The hubs this registry created in this scope and still lists: what a complete extraction may close."""
+        kinds = {KINDS.get(code, Hub.Kind.OTHER) for code in self.categories}
+        hubs = Hub.objects.filter(published=True, kind__in=kinds, provenance__finess__by=provenance.FINESS)
+        if self.departements:  # stored as FINESS wrote them before 2026 (9D), as INSEE does since (974)
+            letters = {letter for letter, code in OVERSEAS.items() if code in self.departements}
+            hubs = hubs.filter(provenance__finess__departement__in=sorted(self.departements | letters))
+        return hubs
 
 
-def rows(path: Path, kind: str, fields, *, progress: bool):
-    for number, text in registry.lines(path, progress=progress):
-        if not text.startswith(f"{kind};"):
-            continue
-        # Most lines have no quotes: a split. A quoted field may hold a ";": the csv module.
-        values = (next(csv.reader([text], delimiter=";")) if '"' in text else text.split(";"))[1:]
-        if len(values) == len(fields) + 1 and values[-1] == "":
-            values.pop()  # a line ending with ";"
-        if len(values) != len(fields):
-            raise ImportProblem(
-                f"{path}: line {number}, {kind} has {len(values) + 1} fields, not {len(fields) + 1}"
-            )
-        yield number, dict(zip(fields, values, strict=True))
-
-
-def address(row) -> tuple[str, str, str]:
-    street_type = STREET_TYPES.get(row["typvoie"].upper(), row["typvoie"].lower())
-    street = " ".join(p for p in [row["numvoie"] + row["compvoie"], street_type, row["voie"]] if p)
-    postcode, _, city = row["ligneacheminement"].partition(" ")
-    return street[:200], postcode[:10], city[:120]
-
-
-def phone(digits: str) -> str:
-    digits = re.sub(r"\D", "", digits)
-    return " ".join(digits[i : i + 2] for i in range(0, 10, 2)) if len(digits) == 10 else digits
-
-
-def values_of(row, kind) -> dict:
-    street, postcode, city = address(row)
-    opened = row["dateouv"][:10]
-    return {
-        "name": (row["rslongue"] or row["rs"]).strip()[:200],
-        "kind": kind,
-        "street": street,
-        "postcode": postcode,
-        "city": city,
-        "phone": phone(row["telephone"]),
-        "siret": row["siret"][:14],
-        "opened_on": datetime.date.fromisoformat(opened) if opened else None,
-    }
-
-
-def to_wgs84(row, transforms: dict) -> Point | None:
-    system = row["sourcecoordet"].rsplit(",", 1)[-1].strip().upper()
-    if system not in SYSTEMS or not row["coordxet"]:
-        return None
-    if system not in transforms:
-        transforms[system] = CoordTransform(SpatialReference(SYSTEMS[system]), SpatialReference(4326))
-    point = Point(float(row["coordxet"]), float(row["coordyet"]), srid=SYSTEMS[system])
-    point.transform(transforms[system])
-    return Point(round(point.x, 6), round(point.y, 6), srid=4326)
-
-
-def in_scope(row, *, departements, communes, categories) -> bool:
-    return (
-        row["categetab"] in categories
-        and (not departements or row["departement"] in departements)
-        and (not communes or row["departement"] + row["commune"] in communes or row["commune"] in communes)
-    )
+def _split(values) -> list[str]:
+    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
 
 
 def import_finess(
-    *, path: Path, departements=(), communes=(), categories=(), dry_run=False, progress=False
+    *,
+    path: Path,
+    departements=(),
+    communes=(),
+    categories=(),
+    stock: bool | None = None,
+    allow_closures: int = 0,
+    dry_run=False,
+    progress=False,
 ) -> Counter:
-    on = header(path)
-    categories = set(categories) or set(KINDS)
-    counts, seen = Counter(), set()
+    scope = Scope.from_options(departements=departements, communes=communes, categories=categories)
+    extraction = open_extraction(path, stock=stock)
+    on = extraction.date
+    counts, seen, lists = Counter(), set(), {"closed_names": [], "unlocated_names": []}
+    managed = scope.managed().count()
     with registry.all_or_nothing(dry_run), counts_deferred():
-        structures = (
-            row
-            for _n, row in rows(path, "structureet", STRUCTURE_FIELDS, progress=progress)
-            if in_scope(row, departements=departements, communes=communes, categories=categories)
-        )
-        while batch := list(islice(structures, BATCH)):
-            write_batch(batch, on=on, counts=counts)
-            seen.update(row["nofinesset"] for row in batch)
+        records = counted(extraction.establishments(progress=progress), counts)
+        in_scope = (r for r in records if scope.covers(r))
         transforms: dict = {}
-        positions = (
-            row
-            for _n, row in rows(path, "geolocalisation", GEO_FIELDS, progress=progress)
-            if row["nofinesset"] in seen
-        )
+        while batch := list(islice(in_scope, BATCH)):
+            write_batch(batch, on=on, counts=counts, lists=lists, transforms=transforms)
+            seen.update(r["finess"] for r in batch if not r["closed"])
+        if not counts["read"]:
+            raise ImportProblem(f"{path}: not one establishment in the file: is it a FINESS extraction?")
+        placed = set()
+        positions = extraction.positions(seen, progress=progress)
         while batch := list(islice(positions, BATCH)):
-            place_batch(batch, on=on, counts=counts, transforms=transforms)
-        if not communes:  # a commune's extract says nothing of the rest of its department
-            close_missing(seen, departements=departements, categories=categories, on=on, counts=counts)
-    counts["extracted_on"] = on
+            placed |= place_batch(batch, on=on, counts=counts, transforms=transforms)
+        if extraction.format == "csv":
+            missing = seen - placed
+            counts["unlocated"] += len(missing)
+            lists["unlocated_names"] += sorted(missing)[: registry.MAX_CLOSURES_LISTED]
+        if extraction.complete and not scope.communes:  # a commune's extract says nothing of the rest
+            close_missing(seen, scope=scope, on=on, counts=counts, lists=lists)
+        registry.check_closures(
+            counts["closed"], managed, allowed=allow_closures, what="hubs", names=lists["closed_names"]
+        )
+    for key, value in {
+        "extracted_on": on,
+        "complete": extraction.complete,
+        "format": extraction.format,
+        **lists,
+    }.items():
+        counts[key] = value
     return counts
 
 
-def write_batch(batch, *, on, counts) -> None:
-    hubs = Hub.objects.in_bulk([row["nofinesset"] for row in batch], field_name="finess")
-    for row in batch:
-        kind = KINDS.get(row["categetab"], Hub.Kind.OTHER)
-        try:
-            values = values_of(row, kind)
-        except ValueError as exc:
-            raise ImportProblem(f"FINESS {row['nofinesset']}: {exc}") from exc
-        hub = hubs.get(row["nofinesset"])
-        if hub is None:
-            hub = Hub(
-                finess=row["nofinesset"], source=f"FINESS, extraction du {on:%d/%m/%Y}", source_url=FINESS_URL
-            )
-            hub.slug = unique_slug(Hub.objects.all(), f"{values['name']} {values['city']}", fallback="lieu")
-            provenance.set_by(hub, "finess", provenance.FINESS, on)
-            hub.provenance["finess"]["departement"] = row["departement"]  # the scope a later run closes in
-            registry.apply(hub, values, source=provenance.FINESS, on=on, counts=counts)
-            save_hub(hub, expected_version=None)
-            counts["created"] += 1
+def counted(records, counts: Counter):
+    for record in records:
+        counts["read"] += 1
+        yield record
+
+
+def write_batch(batch, *, on, counts, lists, transforms) -> None:
+    hubs = Hub.objects.in_bulk([r["finess"] for r in batch], field_name="finess")
+    for record in batch:
+        hub = hubs.get(record["finess"])
+        if record["closed"]:
+            if hub is not None and hub.published:
+                close(hub, on=on, counts=counts, lists=lists)
             continue
-        changed = registry.apply(hub, values, source=provenance.FINESS, on=on, counts=counts)
+        values = values_of(record)
+        if "position" in record:
+            point = to_wgs84(record["position"], record["departement"], record["finess"], transforms)
+            if point is None:
+                counts["unlocated"] += 1
+                lists["unlocated_names"].append(f"{record['finess']} {values['name']}")
+            else:
+                values["location"] = point
+        if hub is None:
+            create(record, values, on=on, counts=counts)
+            continue
+        outcome = registry.apply(hub, values, source=provenance.FINESS, on=on, counts=counts)
         reopened = not hub.published and hub.status == Hub.Status.CLOSED
         if reopened and registry.decided_by_hand(hub, "status", "published"):
             # A person closed it (an objection, a move): the registry listing it again is only a suggestion.
@@ -214,51 +181,105 @@ def write_batch(batch, *, on, counts) -> None:
             reopened = False
         elif reopened:
             hub.published, hub.status = True, Hub.Status.OPEN
-        if changed or reopened:
+            provenance.set_by(hub, "status", provenance.FINESS, on)
+        if outcome or reopened:
             save_hub(hub, expected_version=hub.version)
-            counts["updated"] += 1
-        else:
-            counts["unchanged"] += 1
+        changed = reopened or outcome == registry.Outcome.CHANGED
+        counts["updated" if changed else "confirmed" if outcome else "unchanged"] += 1
 
 
-def place_batch(batch, *, on, counts, transforms) -> None:
-    hubs = Hub.objects.in_bulk([row["nofinesset"] for row in batch], field_name="finess")
-    for row in batch:
-        hub = hubs.get(row["nofinesset"])
-        try:
-            point = to_wgs84(row, transforms)
-        except (ValueError, GDALException) as exc:
-            raise ImportProblem(
-                f"FINESS {row['nofinesset']}: coordinates {row['coordxet']!r}, {row['coordyet']!r}: {exc}"
-            ) from exc
+def create(record: dict, values: dict, *, on, counts) -> None:
+    hub = Hub(finess=record["finess"], source=f"FINESS, extraction du {on:%d/%m/%Y}", source_url=DATASET_URL)
+    hub.slug = unique_slug(Hub.objects.all(), f"{values['name']} {values['city']}", fallback="lieu")
+    hub.kind = KINDS.get(record["category"], Hub.Kind.OTHER)
+    provenance.set_by(hub, "finess", provenance.FINESS, on)
+    hub.provenance["finess"]["departement"] = record["departement"]  # the scope a later run closes in
+    registry.apply(hub, values, source=provenance.FINESS, on=on, counts=counts)
+    save_hub(hub, expected_version=None)
+    counts["created"] += 1
+
+
+def values_of(record: dict) -> dict:
+    return {
+        "name": record["name"],
+        "kind": KINDS.get(record["category"], Hub.Kind.OTHER),
+        **{key: record[key] for key in ("street", "postcode", "city", "phone", "siret", "opened_on")},
+    }
+
+
+def to_wgs84(position: dict, departement: str, finess: str, transforms: dict) -> Point | None:
+    """A position in WGS84: as given, else converted from Lambert-93 or the department's UTM zone, with X and Y
+    swapped back when only the swapped order lands in the department."""
+    try:
+        if position.get("lat") and position.get("lng"):
+            return geo.point(lat=round(float(position["lat"]), 6), lng=round(float(position["lng"]), 6))
+        if not (position.get("x") and position.get("y")):
+            return None
+        srid = SYSTEMS.get(position.get("system") or "") or SYSTEM_OF_DEPARTEMENT.get(departement, 2154)
+        if position.get("system") and position["system"] not in SYSTEMS:
+            return None  # a system we cannot convert: better no position than a wrong one
+        x, y = float(position["x"]), float(position["y"])
+        bounds = BOUNDS[srid]
+        for east, north in ((x, y), (y, x)):
+            point = _converted(east, north, srid, transforms)
+            if bounds[0] <= point.x <= bounds[2] and bounds[1] <= point.y <= bounds[3]:
+                return point
+        return None
+    except (ValueError, GDALException) as exc:
+        raise ImportProblem(
+            f"FINESS {finess}: coordinates {position.get('x')!r}, {position.get('y')!r}: {exc}"
+        ) from exc
+
+
+def _converted(east: float, north: float, srid: int, transforms: dict) -> Point:
+    if srid not in transforms:
+        transforms[srid] = CoordTransform(SpatialReference(srid), SpatialReference(4326))
+    point = Point(east, north, srid=srid)
+    point.transform(transforms[srid])
+    return Point(round(point.x, 6), round(point.y, 6), srid=4326)
+
+
+def place_batch(batch, *, on, counts, transforms) -> set:
+    """The CSV's positions, once the establishments are written. Returns the FINESS numbers placed."""
+    hubs = Hub.objects.in_bulk([row["finess"] for _n, row in batch], field_name="finess")
+    placed = set()
+    for _number, row in batch:
+        hub = hubs.get(row["finess"])
+        point = to_wgs84(row, "", row["finess"], transforms)
         if point is None:
-            counts["unlocated"] += 1
             continue
-        if registry.apply(hub, {"location": point}, source=provenance.FINESS, on=on, counts=counts):
+        placed.add(row["finess"])
+        outcome = registry.apply(hub, {"location": point}, source=provenance.FINESS, on=on, counts=counts)
+        if outcome:
             save_hub(hub, expected_version=hub.version)
+        if outcome == registry.Outcome.CHANGED:
             counts["located"] += 1
+    return placed
 
 
-def close_missing(seen, *, departements, categories, on, counts) -> None:
-    """Hubs this registry created earlier, of the scope read, and gone from the extraction: closed."""
-    kinds = {KINDS.get(code, Hub.Kind.OTHER) for code in categories}
-    imported = Hub.objects.filter(published=True, kind__in=kinds, provenance__finess__by=provenance.FINESS)
-    if departements:
-        imported = imported.filter(provenance__finess__departement__in=list(departements))
-    for hub in imported.exclude(finess__in=seen) if len(seen) < 30_000 else _missing(imported, seen):
-        if registry.decided_by_hand(hub, "status", "published"):  # a person reopened it: theirs to close
-            registry.suggest(
-                hub, "status", hub.status, Hub.Status.CLOSED, source=provenance.FINESS, on=on, counts=counts
-            )
-            continue
-        hub.published, hub.status = False, Hub.Status.CLOSED
-        provenance.set_by(hub, "status", provenance.FINESS, on)
-        save_hub(hub, expected_version=hub.version)
-        counts["closed"] += 1
+def close(hub: Hub, *, on, counts, lists) -> None:
+    if registry.decided_by_hand(hub, "status", "published"):  # a person reopened it: theirs to close
+        registry.suggest(
+            hub, "status", hub.status, Hub.Status.CLOSED, source=provenance.FINESS, on=on, counts=counts
+        )
+        return
+    hub.published, hub.status = False, Hub.Status.CLOSED
+    provenance.set_by(hub, "status", provenance.FINESS, on)
+    save_hub(hub, expected_version=hub.version)
+    counts["closed"] += 1
+    if len(lists["closed_names"]) < registry.MAX_CLOSURES_LISTED:
+        lists["closed_names"].append(f"{hub.finess} {hub.name}")
+
+
+def close_missing(seen, *, scope: Scope, on, counts, lists) -> None:
+    """Hubs this registry created earlier, of the scope read, and gone from a complete extraction: closed."""
+    managed = scope.managed()
+    for hub in managed.exclude(finess__in=seen) if len(seen) < 30_000 else _missing(managed, seen):
+        close(hub, on=on, counts=counts, lists=lists)
 
 
 def _missing(imported, seen):
     # A national run: a NOT IN of 100,000 numbers is no query to send; compare in pages instead.
-    for hub in imported.only("pk", "finess", "version", "provenance").iterator(chunk_size=2000):
+    for hub in imported.only("pk", "finess").iterator(chunk_size=2000):
         if hub.finess not in seen:
             yield Hub.objects.get(pk=hub.pk)

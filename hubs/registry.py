@@ -6,11 +6,16 @@ extractions are published), with a tqdm progress bar over the bytes read. An imp
 a problem, or `--dry-run`, and nothing is written.
 """
 
+import csv
 import datetime
+import enum
+import re
 from collections import Counter
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -21,25 +26,58 @@ from config import geo, provenance
 from config.imports import ImportProblem
 from hubs.models import RegistrySuggestion
 
+LINE_END = re.compile(rb"\r\n|\r|\n")
+CHUNK = 1 << 20
+
 
 def lines(path: Path, *, progress: bool):
-    """(number, text) of each line, decoded as UTF-8, else as ISO-8859-1 (which decodes any byte)."""
+    """(number, text) of each line, whatever ends it (\n, \r\n, or a lone \r as some tools save files),
+    decoded as UTF-8, else Windows-1252 (what "ISO-8859-1" files from Windows really are: 0x92 is ’), else
+    ISO-8859-1 (which decodes any byte). Read by chunks: one line in memory at a time."""
     try:
         handle = open(path, "rb")  # noqa: SIM115 (closed below, also when the reader stops early)
     except OSError as exc:
         raise ImportProblem(f"{path}: cannot be read ({exc})") from exc
     bar = tqdm(total=path.stat().st_size, unit="B", unit_scale=True, disable=not progress, leave=False)
+    number, pending = 0, b""
     try:
-        for number, raw in enumerate(handle, start=1):
-            bar.update(len(raw))
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                text = raw.decode("iso-8859-1")
-            yield number, text.rstrip("\r\n").removeprefix("\ufeff")
+        while chunk := handle.read(CHUNK):
+            bar.update(len(chunk))
+            pending += chunk
+            held = pending[-1:] if pending.endswith(b"\r") else b""  # maybe the first half of \r\n
+            *complete, pending = LINE_END.split(pending[: len(pending) - len(held)])
+            pending += held
+            for raw in complete:
+                number += 1
+                yield number, decode(raw, first=number == 1)
+        if pending := pending.removesuffix(b"\r"):  # the last line, without an ending
+            yield number + 1, decode(pending, first=number == 0)
     finally:
         bar.close()
         handle.close()
+
+
+def decode(raw: bytes, *, first: bool = False) -> str:
+    for encoding in ("utf-8", "cp1252", "iso-8859-1"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    return text.removeprefix("\ufeff") if first else text
+
+
+COMMUNES_FILE = settings.BASE_DIR / "fixtures" / "data" / "communes_france_2024_limite.csv"
+
+
+@cache
+def commune_table() -> dict[str, tuple[str, str]]:
+    """INSEE code -> (the commune's name as written, its postcode), for every French commune (INSEE, 2024)."""
+    with open(COMMUNES_FILE, encoding="utf-8", newline="") as handle:
+        return {
+            row["code_insee"]: (row["nom_standard"], row["code_postal"])
+            for row in csv.DictReader(handle, delimiter=";")
+        }
 
 
 @contextmanager
@@ -67,15 +105,22 @@ def same(current, value) -> bool:
     return current == value
 
 
-def apply(record, values: dict, *, source: str, on: datetime.date, counts: Counter) -> bool:
-    """Set what the registry says on `record`; a field a person set by hand gets a suggestion instead.
+class Outcome(enum.IntEnum):
+    NOTHING = 0  # a second run of the same file
+    CONFIRMED = 1  # same values, from a newer extraction: only the dates the pages cite move on
+    CHANGED = 2
 
-    Returns whether the record changed (a second run of the same file changes nothing).
-    """
-    changed = False
+
+def apply(record, values: dict, *, source: str, on: datetime.date, counts: Counter) -> Outcome:
+    """Set what the registry says on `record`; a field a person set by hand gets a suggestion instead."""
+    changed = confirmed = False
     for field, value in values.items():
         current = getattr(record, field)
         if same(current, value):
+            origin = (record.provenance or {}).get(field, {})
+            if origin.get("by") == source and origin.get("on", "") < on.isoformat():
+                provenance.set_by(record, field, source, on)
+                confirmed = True
             continue
         if record.pk and provenance.set_by_hand(record, field):
             suggest(record, field, current, value, source=source, on=on, counts=counts)
@@ -83,7 +128,25 @@ def apply(record, values: dict, *, source: str, on: datetime.date, counts: Count
         setattr(record, field, value)
         provenance.set_by(record, field, source, on)
         changed = True
-    return changed
+    return Outcome.CHANGED if changed else Outcome.CONFIRMED if confirmed else Outcome.NOTHING
+
+
+# A run may close (or deactivate) at most this share of what it manages, past a handful, unless told how many.
+MAX_CLOSED_SHARE, CLOSURES_ALWAYS_ALLOWED = 0.05, 10
+MAX_CLOSURES_LISTED = 50
+
+
+def check_closures(closing: int, managed: int, *, allowed: int, what: str, names) -> None:
+    """Refuse a run that would close more than a small share of what it manages, unless `--allow-closures N`
+    says that many are expected: a truncated or damaged file must not empty the directory."""
+    if closing <= CLOSURES_ALWAYS_ALLOWED or closing <= managed * MAX_CLOSED_SHARE or closing <= allowed:
+        return
+    listed = ", ".join(list(names[:MAX_CLOSURES_LISTED]))
+    raise ImportProblem(
+        f"this file would close {closing} of the {managed} {what} it manages (more than "
+        f"{MAX_CLOSED_SHARE:.0%} and more than {CLOSURES_ALWAYS_ALLOWED}): is it complete? If these closures are "
+        f"expected, run again with --allow-closures {closing}. Would close: {listed}"
+    )
 
 
 def decided_by_hand(record, *fields) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from config import provenance
 from config.imports import ImportProblem
-from config.text import normalise
+from config.text import normalise, person_name
 from districts.models import Territory
 from hubs import registry
 from hubs.counts import counts_deferred
@@ -41,7 +41,22 @@ MAX_UNLINKED_LISTED = 50
 
 
 def records(path: Path, *, required=REQUIRED, progress: bool = False):
-    """(line number, {column: value}) for each row, checked against the header."""
+    """(line number, {column: value}) for each row, checked against the header. A file without a header or
+    without a single row is refused: read as "nobody is listed any more", it would take everyone out."""
+    header, rows = None, 0
+    for number, row in _rows(path, required=required, progress=progress):
+        if row is None:
+            header = number
+            continue
+        rows += 1
+        yield number, row
+    if header is None:
+        raise ImportProblem(f"{path}: the file is empty (no header line)")
+    if not rows:
+        raise ImportProblem(f"{path}: the file has a header but not one row")
+
+
+def _rows(path: Path, *, required, progress: bool):
     header = None
     for number, text in registry.lines(path, progress=progress):
         cells = text.split("|")
@@ -52,6 +67,7 @@ def records(path: Path, *, required=REQUIRED, progress: bool = False):
             missing = [c for c in required if c not in header]
             if missing:
                 raise ImportProblem(f"{path}: column(s) {', '.join(missing)} missing from the header")
+            yield number, None
             continue
         if not text:
             continue
@@ -86,9 +102,8 @@ def profession_code(row, gps: set[str]) -> str | None:
 
 
 def display_name(row) -> str:
-    last = row["Nom d'exercice"].strip()
-    last = last.title() if last.isupper() else last
-    first = row["Prénom d'exercice"].strip()
+    """As people write it: « Patrick Martin », not « PATRICK MARTIN »."""
+    first, last = person_name(row["Prénom d'exercice"]), person_name(row["Nom d'exercice"])
     return f"{first} {last}".strip()[:200]
 
 
@@ -137,7 +152,9 @@ def extraction_date(path: Path) -> datetime.date:
     return datetime.date.fromtimestamp(path.stat().st_mtime)
 
 
-def import_rpps(*, path: Path, savoir_faire: Path | None = None, dry_run=False, progress=False) -> Counter:
+def import_rpps(
+    *, path: Path, savoir_faire: Path | None = None, allow_closures: int = 0, dry_run=False, progress=False
+) -> Counter:
     communes = set(Territory.objects.exclude(code="").values_list("code", flat=True))
     professions = {p.code: p for p in Profession.objects.all()}
     gps = general_practitioners(savoir_faire)
@@ -160,8 +177,14 @@ def import_rpps(*, path: Path, savoir_faire: Path | None = None, dry_run=False, 
                     unlinked.append(f"{rpps} {professional.display_name}: {site}")
                 continue
             link(professional, hub, counts=counts)
-        gone = Professional.objects.filter(active=True, provenance__rpps__by=provenance.RPPS).exclude(
-            rpps__in=seen
+        managed = Professional.objects.filter(active=True, provenance__rpps__by=provenance.RPPS)
+        gone = managed.exclude(rpps__in=seen)
+        registry.check_closures(
+            gone.count(),
+            managed.count(),
+            allowed=allow_closures,
+            what="professionals",
+            names=gone.values_list("display_name", flat=True),
         )
         for professional in gone.iterator():
             if provenance.set_by_hand(professional, "active"):  # a person put them back: theirs to decide
@@ -207,10 +230,10 @@ def write_professional(rpps, row, profession, *, on, counts, seen) -> Profession
             )
             reactivated = False
         professional.active = professional.active or reactivated
-        if registry.apply(professional, values, source=provenance.RPPS, on=on, counts=counts) or reactivated:
+        outcome = registry.apply(professional, values, source=provenance.RPPS, on=on, counts=counts)
+        if outcome or reactivated:
             professional.save()
-            counts["updated"] += 1
-        else:
-            counts["unchanged"] += 1
+        changed = reactivated or outcome == registry.Outcome.CHANGED
+        counts["updated" if changed else "confirmed" if outcome else "unchanged"] += 1
     seen.add(rpps)
     return professional

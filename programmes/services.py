@@ -54,14 +54,31 @@ FUNDER_KINDS = [
     (r"\b(ministere|prefecture|etat|dreal|ddt|banque des territoires|ademe|anct)\b", Funder.Kind.STATE),
     (r"^(ville|commune) de\b", Funder.Kind.CITY),
 ]
-HEALTH = re.compile(
-    r"\b(sante|telesante|soins|medecins?|medical|medicale|medicaux|medico|pharmacies?|infirmiers?|hopital|"
-    r"maisons? de sante|centres? de sante|desert medical|deserts medicaux)\b"
+# Which aids are about health, read from what the aid says of itself, never from any word in its text (a
+# description that mentions "santé" may be about plant health, drinking water or energy renovation):
+# - its categories, when the export has them (Aides-territoires' "Thématiques": "Santé / …");
+# - else its own title in health words ("offre de soins", "projet santé ou médico-social");
+# - else a description naming the places and people this portal is about as eligible (maisons de santé…).
+CATEGORY_COLUMNS = ("Thématiques", "Catégories", "Categories")
+HEALTH_CATEGORY = re.compile(r"\bsante\b")
+HEALTH_TITLE = re.compile(
+    r"\b(sante(?! (du|des) (vegetal|vegetaux|plantes|forets|sols|animaux|cultures))|soins|medical|medicale|"
+    r"medico social|medecins?|telesante|telemedecine|pharmacies?)\b"
+)
+HEALTH_PLACES = re.compile(
+    r"\b(offre de soins|acces aux soins|(maisons?|centres?|poles?) de sante|professionnels? de sante|"
+    r"deserts? medica(l|ux)|medecins? generalistes?|exercice coordonne)\b"
 )
 
 
 def is_about_health(row: dict) -> bool:
-    return bool(HEALTH.search(normalise(f"{row.get('Nom', '')} {row.get('Descriptif', '')}")))
+    categories = next((row[c] for c in CATEGORY_COLUMNS if row.get(c)), None)
+    if categories is not None:
+        return bool(HEALTH_CATEGORY.search(normalise(categories)))
+    return bool(
+        HEALTH_TITLE.search(normalise(row.get("Nom", "")))
+        or HEALTH_PLACES.search(normalise(row.get("Descriptif", "")))
+    )
 
 
 def funder_kind(name: str) -> str:

@@ -77,3 +77,42 @@ def test_a_row_with_a_missing_column_imports_nothing(sites):
     with pytest.raises(CommandError, match="line 3 has 50 fields, the header 52. Nothing was imported"):
         run(FILES / "PS_LibreAcces_Personne_activite_202511040840_truncated.txt")
     assert not Professional.objects.filter(rpps="10101234567").exists()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [(b"", "the file is empty"), ("header", "has a header but not one row")],
+    ids=["empty", "header only"],
+)
+def test_an_empty_or_header_only_file_is_refused_and_nobody_is_taken_out(sites, tmp_path, content, message):
+    run(ACTIVITIES, "--savoir-faire", SAVOIR_FAIRE)
+    path = tmp_path / "PS_LibreAcces_Personne_activite_202612010000.txt"
+    header = ACTIVITIES.read_bytes().split(b"\n", 1)[0] + b"\n"
+    path.write_bytes(header if content == "header" else content)
+    with pytest.raises(CommandError, match=message):
+        run(path)
+    assert Professional.objects.filter(provenance__rpps__by="RPPS", active=True).count() == 3
+
+
+def test_a_file_with_lone_cr_line_endings_is_read_row_by_row(sites, tmp_path):
+    path = tmp_path / "PS_LibreAcces_Personne_activite_202511040839.txt"
+    path.write_bytes(ACTIVITIES.read_bytes().replace(b"\n", b"\r"))
+    assert "3 professionals were created" in run(path, "--savoir-faire", SAVOIR_FAIRE)
+
+
+def test_a_run_that_would_take_many_out_stops_unless_told_how_many(sites, tmp_path):
+    run(ACTIVITIES, "--savoir-faire", SAVOIR_FAIRE)
+    for n in range(12):  # people an earlier, larger extraction brought
+        person = ProfessionalFactory(rpps=f"1020000{n:04d}", display_name=f"Ancien {n}")
+        person.provenance = {"rpps": {"by": "RPPS", "on": "2025-10-01"}}
+        person.save()
+    with pytest.raises(CommandError, match="would close 12 of the 15 professionals.*--allow-closures 12"):
+        run(ACTIVITIES, "--savoir-faire", SAVOIR_FAIRE)
+    assert Professional.objects.filter(display_name__startswith="Ancien", active=True).count() == 12
+    assert "12 no longer listed" in run(ACTIVITIES, "--savoir-faire", SAVOIR_FAIRE, "--allow-closures", "12")
+    assert not Professional.objects.filter(display_name__startswith="Ancien", active=True).exists()
+
+
+def test_names_are_written_as_people_write_them(sites):
+    run(ACTIVITIES, "--savoir-faire", SAVOIR_FAIRE)
+    assert Professional.objects.get(rpps="10101234567").display_name == "Anaïs Le Goff"

@@ -221,7 +221,16 @@ def test_import_aides_only_health_then_again_updates_by_link():
     call_command("import_aides", AIDES, "--only-health", verbosity=0)
     imported = SupportProgramme.objects.filter(source="aides-territoires")
     count = imported.count()
-    assert 10 <= count <= 30
+    assert (
+        sorted(imported.values_list("name", flat=True))
+        == [
+            "Accompagner la transformation territoriale de l'offre de soins",
+            # Eligible works "bâtiment (bibliothèque, mairie, …, maison de santé)"; "maisons de santé pluriprofessionnelles"
+            "Accompagner les collectivités dans la définition et la mise en oeuvre de leur projet d'aménagement, de voirie, d'ouvrage d'art, de bâtiment, d'eau-assainissement, de restauration",
+            "Financer et accompagner l'investissement des villes moyennes du Grand Est",
+            "Investir dans un projet santé ou médico-social à impact social positif",
+        ]
+    )  # not "la santé du végétal", drinking water, housing or energy renovation, which mention health in passing
     offre = imported.get(name="Accompagner la transformation territoriale de l'offre de soins")
     assert offre.url.startswith("https://aides-territoires.beta.gouv.fr/")
     assert offre.funders.exists() and offre.support_types.exists() and offre.beneficiaries.exists()
@@ -310,3 +319,10 @@ def test_the_long_date_filter_writes_the_first_of_the_month_as_1er():
     assert long_date(datetime.date(2026, 9, 1)) == "1er septembre 2026"
     assert long_date(datetime.date(2026, 9, 2)) == "2 septembre 2026"
     assert long_date(None) == ""
+
+
+def test_an_export_with_categories_is_selected_on_them_not_on_its_text():
+    from programmes.services import is_about_health
+
+    assert is_about_health({"Thématiques": "Santé / Accès aux soins", "Nom": "Un appel à projets"})
+    assert not is_about_health({"Thématiques": "Énergie / Rénovation", "Nom": "La santé de vos bâtiments"})

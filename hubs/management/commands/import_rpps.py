@@ -14,6 +14,13 @@ class Command(ImportCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--savoir-faire", type=Path, help="PS_LibreAcces_SavoirFaire (tells GPs apart)")
         parser.add_argument("--dry-run", action="store_true", help="count what would change, write nothing")
+        parser.add_argument(
+            "--allow-closures",
+            type=int,
+            default=0,
+            metavar="N",
+            help="let this run make up to N professionals inactive (past 5%% of those it manages, it refuses)",
+        )
 
     def handle(self, *args, **options):
         counts = self.run_import(
@@ -21,6 +28,7 @@ class Command(ImportCommand):
                 path=options["file"],
                 savoir_faire=options["savoir_faire"],
                 dry_run=options["dry_run"],
+                allow_closures=options["allow_closures"],
                 progress=options["verbosity"] > 0,
             ),
             verbosity=0,
@@ -28,7 +36,8 @@ class Command(ImportCommand):
         verb = "would be" if options["dry_run"] else "were"
         self.stdout.write(
             f"RPPS extraction of {counts['extracted_on']:%Y-%m-%d}: {counts['created']} professionals {verb} "
-            f"created, {counts['updated']} updated, {counts['unchanged']} unchanged, {counts['closed']} no longer "
+            f"created, {counts['updated']} updated, {counts['unchanged'] + counts['confirmed']} unchanged "
+            f"({counts['confirmed']} confirmed by this newer extraction), {counts['closed']} no longer "
             f"listed (made inactive); {counts['linked']} new places of practice linked, {counts['unlinked']} "
             f"activities not linked to a hub, {counts['unlinked_by_hand']} links a person removed left out; "
             f"{counts['suggested']} values set by hand differ (suggestions)."

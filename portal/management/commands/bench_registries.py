@@ -5,6 +5,7 @@ portal's scope (as a city's import of the national files is), plus a few hundred
 peak during the import (tracemalloc): flat whatever the file size, since files are streamed.
 """
 
+import json
 import tempfile
 import time
 import tracemalloc
@@ -40,6 +41,43 @@ def finess_file(path: Path, megabytes: int) -> int:
             out.write(
                 f"geolocalisation;{departement}{row:07d};351000.0;6789000.0;1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93;2026-10-15\n"
             )
+    return rows
+
+
+def finess_json_file(path: Path, megabytes: int) -> int:
+    """A data.gouv.fr "finess-structures" stock: legal entities each holding one establishment (the national
+    stock holds about 100,000 establishments in 1 GB)."""
+    target, written, rows = megabytes * 1_000_000, 0, 0
+    with open(path, "w", encoding="utf-8") as out:
+        written += out.write(
+            '{"schemaVersion": "v1.0.0", "generatedAt": "2026-11-01T03:00:00Z", "gcc": [], "gco": [], "pmej": ['
+        )
+        while written < target:
+            rows += 1
+            departement = "35" if rows % IN_SCOPE_EVERY == 0 else "56"
+            entity = {
+                "informationsGeneralesPMEJ": {"pmSmsseId": str(rows), "numFinessPm": f"{departement}{rows:07d}"},
+                "ege": [{
+                    "informationsGeneralesEGE": {
+                        "numFinessEge": f"{departement}{rows + 1:07d}", "nomEgeLong": f"MAISON DE SANTE {rows}",
+                        "dateOuverture": "2020-01-01", "siret": f"{rows:014d}",
+                    },
+                    "categorieentiteGeographiqueExercice": "603",
+                    "adresse": [{
+                        "usageAdresse": "03", "numeroVoie": str(rows % 200), "typeVoie": "R", "libelleVoie": "DE LA SANTE",
+                        "cogCommune": f"{departement}238" if departement == "35" else "56260", "codePostal": "35000",
+                        "ligneAcheminement": "RENNES", "coordonneesGeographique": {
+                            "coordonneeX": "6789000.0", "coordonneeY": "351000.0",
+                            "directionLatitude": "48.11", "directionLongitude": "-1.68",
+                        },
+                    }],
+                    "contact": [{"telecom": {"telephone": "0299000000"}}],
+                    "etatObjet": "A",
+                }],
+                "etatObjet": "A",
+            }  # fmt: skip
+            written += out.write(("," if rows > 1 else "") + json.dumps(entity))
+        out.write("]}")
     return rows
 
 
@@ -85,7 +123,7 @@ class Command(BaseCommand):
             .first()
         )
         self.stdout.write(
-            "| import | file | lines | seconds | Python peak | result |\n|---|---|---|---|---|---|"
+            "| import | file | lines or records | seconds | Python peak | result |\n|---|---|---|---|---|---|"
         )
         with tempfile.TemporaryDirectory() as folder:
             for megabytes in options["mb"] or [100, 1000]:
@@ -98,6 +136,15 @@ class Command(BaseCommand):
                     lambda path=finess: import_finess(path=path, departements=["35"], dry_run=True),
                 )
                 finess.unlink()
+                stock = Path(folder) / "finess-structures-stock-20261101.json"
+                rows = finess_json_file(stock, megabytes)
+                self.measure(
+                    "FINESS JSON",
+                    stock,
+                    rows,
+                    lambda path=stock: import_finess(path=path, departements=["35"], dry_run=True),
+                )
+                stock.unlink()
                 rpps = Path(folder) / "PS_LibreAcces_Personne_activite_202611010000.txt"
                 rows = rpps_file(rpps, megabytes, commune)
                 self.measure("RPPS", rpps, rows, lambda path=rpps: import_rpps(path=path, dry_run=True))
