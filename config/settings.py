@@ -119,6 +119,9 @@ PUBLISHER = {
     "host": os.environ.get("PUBLISHER_HOST", ""),
 }
 STALE_AFTER_DAYS = 180
+# Hubs a registry import creates: public at once, or unpublished until a city editor reviews them (the admin's
+# "à relire" filter lists them).
+REGISTRY_HUBS_PUBLISHED = env_bool("REGISTRY_HUBS_PUBLISHED", True)
 
 # The open data (API, FHIR, feeds): read by anyone, from any site, without cookies; anonymous clients are
 # throttled per address in the shared cache.

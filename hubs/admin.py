@@ -72,11 +72,16 @@ class ToVerifyFilter(admin.SimpleListFilter):
     parameter_name = "verification"
 
     def lookups(self, request, model_admin):
-        return [("stale", _("À vérifier (plus de %(days)d jours)") % {"days": settings.STALE_AFTER_DAYS})]
+        return [
+            ("stale", _("À vérifier (plus de %(days)d jours)") % {"days": settings.STALE_AFTER_DAYS}),
+            ("review", _("À relire : créés par un registre, pas encore publiés")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "stale":
             return queryset.stale()
+        if self.value() == "review":
+            return queryset.awaiting_review()
         return queryset
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, GDALException, SpatialReference
 from django.contrib.gis.geos import Point
 
@@ -157,7 +158,7 @@ def write_batch(batch, *, on, counts, lists, transforms) -> None:
     for record in batch:
         hub = hubs.get(record["finess"])
         if record["closed"]:
-            if hub is not None and hub.published:
+            if hub is not None and hub.status != Hub.Status.CLOSED:
                 close(hub, on=on, counts=counts, lists=lists)
             continue
         values = values_of(record)
@@ -190,6 +191,7 @@ def write_batch(batch, *, on, counts, lists, transforms) -> None:
 
 def create(record: dict, values: dict, *, on, counts) -> None:
     hub = Hub(finess=record["finess"], source=f"FINESS, extraction du {on:%d/%m/%Y}", source_url=DATASET_URL)
+    hub.published = settings.REGISTRY_HUBS_PUBLISHED  # else it waits in the editors' review list
     hub.slug = unique_slug(Hub.objects.all(), f"{values['name']} {values['city']}", fallback="lieu")
     hub.kind = KINDS.get(record["category"], Hub.Kind.OTHER)
     provenance.set_by(hub, "finess", provenance.FINESS, on)

@@ -43,9 +43,10 @@ def hub_list(request):
         }
         return render(request, "hubs/hub_list.html", context, status=400)
     page = CappedPaginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    open_ids = Hub.objects.filter(pk__in=[hub.pk for hub in page]).open_ids(timezone.now())
+    shown = Hub.objects.filter(pk__in=[hub.pk for hub in page])
+    open_ids, with_hours = shown.open_ids(timezone.now()), shown.with_hours_ids()
     for hub in page:
-        hub.open_now = hub.pk in open_ids
+        hub.open_now = hub.pk in open_ids if hub.pk in with_hours else None  # None: hours not known
     point, radius_km = hub_filter.form.point(), hub_filter.form.radius()
     context = {
         "filter": hub_filter,
@@ -101,7 +102,7 @@ def hub_detail(request, slug):
         return redirect(moved.hub, permanent=True)
     context = {
         "hub": hub,
-        "open_now": hub.is_open_at(),
+        "open_now": hub.is_open_at() if hub.opening_hours.all() else None,  # None: hours not known
         "services_by_category": hub.services_by_category(),
         "memberships": hub.practising(),
         "densities": DensityFigure.objects.for_gps_around(hub.territory) if hub.territory else [],
@@ -190,7 +191,7 @@ def hub_compare(request):
     hubs = sorted(queryset.filter(slug__in=slugs), key=lambda h: slugs.index(h.slug))
     now = timezone.now()
     for hub in hubs:
-        hub.open_now = hub.is_open_at(now)
+        hub.open_now = hub.is_open_at(now) if hub.opening_hours.all() else None
     services = sorted({s for hub in hubs for s in hub.services.all()}, key=lambda s: (s.category, s.name))
     professions = sorted(
         {m.professional.profession for hub in hubs for m in hub.practising()}, key=lambda p: p.name

@@ -133,7 +133,7 @@ def location(hub: Hub, base: str) -> dict:
 
 
 def healthcare_service(hub: Hub, base: str) -> dict:
-    notes = [f"Tiers payant : {'oui' if hub.tiers_payant else 'non'}."]
+    notes = [f"Tiers payant : {({True: 'oui', False: 'non'}).get(hub.tiers_payant, 'non renseigné')}."]
     notes.append(f"Nouveaux patients : {hub.get_accepting_new_patients_display().lower()}.")
     notes.append(f"Accès en fauteuil roulant : {hub.get_wheelchair_access_display().lower()}.")
     found = {

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from config import geo
+from config import geo, provenance
 from config.roles import is_city_editor
 from config.text import SearchableQuerySet, normalise
 from hubs.models.schedule import Closure, OpeningHours
@@ -156,6 +156,18 @@ class HubQuerySet(SearchableQuerySet):
         closed = Closure.objects.filter(hub=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
         return self.filter(Exists(hours)).exclude(Exists(closed))
 
+    def awaiting_review(self):
+        """Created by a registry import while REGISTRY_HUBS_PUBLISHED is off, and not yet published or set aside
+        by an editor (whose save records "published" as their decision)."""
+        return self.filter(
+            published=False, status=Hub.Status.OPEN, provenance__finess__by=provenance.FINESS
+        ).exclude(provenance__has_key="published")
+
+    def with_hours_ids(self) -> set[int]:
+        """Which of these hubs have hours at all: the others are "horaires non renseignés", not closed."""
+        with_hours = OpeningHours.objects.filter(hub=OuterRef("pk"))
+        return set(self.filter(Exists(with_hours)).values_list("pk", flat=True))
+
     def open_ids(self, moment: datetime.datetime) -> set[int]:
         """Which of these hubs are open: asked of a page of results once it is cut (cheap), not of the whole
         ordered set (the condition would run on every row before the sort)."""
@@ -234,7 +246,8 @@ class Hub(models.Model):
     website = models.URLField(_("site web"), max_length=300, blank=True)
 
     services = models.ManyToManyField(Service, verbose_name=_("services"), blank=True, related_name="hubs")
-    tiers_payant = models.BooleanField(_("tiers payant"), default=False)
+    # None: nobody said (a registry never does); shown as "non renseigné", never as "non".
+    tiers_payant = models.BooleanField(_("tiers payant"), null=True, blank=True, default=None)
     accepting_new_patients = models.CharField(
         _("accepte de nouveaux patients"),
         max_length=10,

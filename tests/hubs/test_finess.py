@@ -272,3 +272,32 @@ def test_json_closures_come_from_the_file_and_swapped_lambert_coordinates_are_pu
     later.write_text(json.dumps(data))
     assert "1 closed" in run(later, "--category", "365")
     assert not Hub.objects.get(finess="010780195").published
+
+
+# What a registry does not say is shown as unknown; new hubs may wait for an editor.
+
+
+def test_a_registry_hub_says_unknown_where_the_registry_says_nothing(client):
+    run(FILES / "finess_etalab.csv", "--departement", "35")
+    msp = Hub.objects.get(finess="350012345")
+    page = client.get(msp.get_absolute_url()).content.decode()
+    assert "Horaires non renseignés" in page and "Fermé en ce moment" not in page and ">Fermé<" not in page
+    assert "<dt>Tiers payant</dt><dd>non renseigné</dd>" in page
+    cards = client.get("/hubs/", {"q": "Triangle"}).content.decode()
+    assert msp.name in cards and "Fermé maintenant" not in cards
+
+
+def test_with_review_on_new_registry_hubs_wait_for_an_editor(client, editor, settings):
+    from tests.staff import change_url, hub_form, logged_in
+
+    settings.REGISTRY_HUBS_PUBLISHED = False
+    run(FILES / "finess_etalab.csv", "--departement", "35")
+    msp = Hub.objects.get(finess="350012345")
+    assert not msp.published and client.get(msp.get_absolute_url()).status_code == 404
+    queue = logged_in(client, editor).get("/admin/hubs/hub/", {"verification": "review"}).context["cl"]
+    assert {h.finess for h in queue.queryset} == {"350012345", "350023456"}
+    data = hub_form(client, msp.slug)
+    data["published"] = "on"
+    assert client.post(change_url(msp.slug), data).status_code == 302
+    queue = client.get("/admin/hubs/hub/", {"verification": "review"}).context["cl"]
+    assert {h.finess for h in queue.queryset} == {"350023456"}
