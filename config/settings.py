@@ -33,7 +33,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.StaffAdminConfig",  # Django's admin, behind a second factor (portal/staff_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "rest_framework_gis",
     "drf_spectacular",
@@ -76,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "portal.middleware.StaffSessionLimits",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -249,6 +253,10 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# A second factor (an authenticator app) for staff: always for city editors and superusers; for hub managers
+# when this is on (otherwise offered to them).
+STAFF_2FA_FOR_MANAGERS = env_bool("STAFF_2FA_FOR_MANAGERS", False)
+OTP_TOTP_ISSUER = "Annuaire des lieux de santé"
 # Only staff sign in. Their sessions end 12 hours after signing in or after 30 idle minutes (portal.middleware).
 STAFF_SESSION_HOURS = int(os.environ.get("STAFF_SESSION_HOURS", "12"))
 STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from config.roles import CITY_EDITORS, HUB_MANAGERS
+from portal.staff_site import reset_second_factor
 
 User = get_user_model()
 admin.site.unregister(User)
@@ -47,6 +48,23 @@ class AccountAdmin(UserAdmin):
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = Group.objects.filter(name=HUB_MANAGERS)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    actions = ["reset_second_factor"]
+
+    @admin.action(
+        description=_("Réinitialiser la double authentification (téléphone perdu)"), permissions=["change"]
+    )
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            reset_second_factor(user)
+            self.log_change(request, user, _("Double authentification réinitialisée."))
+        self.message_user(
+            request,
+            _(
+                "%(count)d compte(s) : la prochaine connexion demandera d'enregistrer une nouvelle application."
+            )
+            % {"count": queryset.count()},
+        )
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib.admin import apps as admin_apps
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
@@ -29,3 +30,10 @@ class PortalConfig(AppConfig):
         # After every migrate (tests included): the groups follow the permissions the code defines.
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="portal-ensure-groups")
         checks.register(publisher_is_named, checks.Tags.security, deploy=True)
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, its site asking staff for a second factor."""
+
+    default = False  # "portal" in INSTALLED_APPS stays PortalConfig; this one is named in full there
+    default_site = "portal.staff_site.StaffAdminSite"

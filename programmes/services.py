@@ -63,7 +63,7 @@ CATEGORY_COLUMNS = ("Thématiques", "Catégories", "Categories")
 HEALTH_CATEGORY = re.compile(r"\bsante\b")
 HEALTH_TITLE = re.compile(
     r"\b(sante(?! (du|des) (vegetal|vegetaux|plantes|forets|sols|animaux|cultures))|soins|medical|medicale|"
-    r"medico social|medecins?|telesante|telemedecine|pharmacies?)\b"
+    r"medicaux|medico social|medecins?|telesante|telemedecine|pharmacies?)\b"
 )
 HEALTH_PLACES = re.compile(
     r"\b(offre de soins|acces aux soins|(maisons?|centres?|poles?) de sante|professionnels? de sante|"

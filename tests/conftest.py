@@ -10,6 +10,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Production hashes with PBKDF2 (a second of work per password, on purpose); tests make hundreds of accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def plain_static_files(settings):
     # The manifest storage needs collectstatic; tests read files straight from static/.
     settings.STORAGES = {
@@ -20,9 +26,18 @@ def plain_static_files(settings):
 
 @pytest.fixture
 def staff_client(client, django_user_model):
+    from tests.staff import logged_in
+
     user = django_user_model.objects.create_superuser("agent", "agent@example.org", "a-long-passphrase-42")
-    client.force_login(user)
-    return client
+    return logged_in(client, user)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's, with the second factor the admin asks of a superuser."""
+    from tests.staff import logged_in
+
+    return logged_in(client, admin_user)
 
 
 @pytest.fixture

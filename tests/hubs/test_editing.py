@@ -117,9 +117,7 @@ def test_a_manager_cannot_create_delete_or_import(client, manager):
 def test_the_second_of_two_concurrent_saves_sees_a_conflict_and_overwrites_nothing(client, editor, manager):
     from django.test import Client
 
-    first, second = Client(), Client()
-    first.force_login(editor)
-    second.force_login(manager)
+    first, second = logged_in(Client(), editor), logged_in(Client(), manager)
     first_data, second_data = hub_form(first), hub_form(second)
     first_data["phone"] = "02 00 00 00 01"
     assert first.post(change_url(), first_data).status_code == 302

@@ -301,3 +301,17 @@ def test_with_review_on_new_registry_hubs_wait_for_an_editor(client, editor, set
     assert client.post(change_url(msp.slug), data).status_code == 302
     queue = client.get("/admin/hubs/hub/", {"verification": "review"}).context["cl"]
     assert {h.finess for h in queue.queryset} == {"350023456"}
+
+
+def test_a_json_stock_closes_what_it_no_longer_lists(tmp_path):
+    import json
+
+    run(EXAMPLE, "--category", "365")
+    data = json.loads(EXAMPLE.read_text())
+    del data["pmej"][1]  # the clinic's entity is gone from a later stock
+    data["generatedAt"] = "2026-04-01T03:00:00Z"
+    stock = tmp_path / "finess-structures-stock-20260401.json"
+    stock.write_text(json.dumps(data))
+    assert "(JSON, stock)" in run(stock, "--category", "365,321", "--dry-run")
+    assert "1 closed" in run(stock, "--category", "365,321")
+    assert not Hub.objects.get(finess="010780195").published
