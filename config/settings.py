@@ -1,5 +1,6 @@
 """One env-driven settings module: development defaults, production by environment."""
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "post_office",
     "rest_framework",
     "rest_framework_gis",
     "drf_spectacular",
@@ -109,6 +111,40 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# Mail: Django's own setting names. Everything goes through django-post-office's queue (a log staff read in the
+# admin, retries when the server is down), sent by `manage.py run_scheduled`; without EMAIL_HOST, to the console.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", bool(EMAIL_HOST))
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Annuaire des lieux de santé <ne-pas-repondre@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = "post_office.EmailBackend"  # Django's own mail (password resets) is queued the same way
+POST_OFFICE = {
+    "BACKENDS": {
+        "default": "django.core.mail.backends.smtp.EmailBackend"
+        if EMAIL_HOST
+        else "django.core.mail.backends.console.EmailBackend"
+    },
+    "DEFAULT_PRIORITY": "medium",  # queued: a resident's report is saved even when the mail server is down
+    "MAX_RETRIES": 8,
+    "RETRY_INTERVAL": datetime.timedelta(minutes=15),
+    "LOG_LEVEL": 2,
+    "CELERY_ENABLED": False,
+}
+MAIL_LOG_DAYS = int(
+    os.environ.get("MAIL_LOG_DAYS", "90")
+)  # then the mail log (with its addresses) is deleted
+# The site's address, for links in mail (which has no request to build them from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Freshness: a hub's managers are reminded this long after its last check; editors hear of it later.
+REMIND_MANAGERS_AFTER_DAYS, REMIND_EDITORS_AFTER_DAYS = 180, 240
 
 # Public correction requests: per address, this many an hour.
 CORRECTIONS_PER_HOUR = int(os.environ.get("CORRECTIONS_PER_HOUR", "5"))

@@ -14,7 +14,7 @@ from leaflet.admin import LeafletGeoAdmin
 from config.history import GuardedHistoryAdmin
 from config.roles import is_city_editor
 from config.spreadsheet import import_formats
-from hubs import registry_admin, services
+from hubs import notices, registry_admin, services
 from hubs.models import EDITOR_ONLY_FIELDS, Closure, CorrectionRequest, Hub, OpeningHours, Service
 from hubs.resources import HubResource
 from professionals.models import Membership
@@ -295,8 +295,8 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
     ordering = ["-created_at", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = ["status", "created_at"]
     search_fields = ["hub__name", "message"]
-    readonly_fields = ["hub", "message", "contact", "created_at", "handled_by"]
-    fields = ["hub", "message", "contact", "created_at", "status", "handled_by"]
+    readonly_fields = ["hub", "message", "contact", "notify", "created_at", "handled_by"]
+    fields = ["hub", "message", "contact", "notify", "created_at", "status", "note", "handled_by"]
 
     @admin.display(description=_("message"))
     def short_message(self, obj):
@@ -317,3 +317,4 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.handled_by = request.user
         super().save_model(request, obj, form, change)
+        notices.report_closed(obj)  # once, if the resident asked and it is now handled or set aside

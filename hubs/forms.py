@@ -80,8 +80,9 @@ class CorrectionForm(forms.ModelForm):
 
     class Meta:
         model = CorrectionRequest
-        fields = ["message", "contact"]
+        fields = ["message", "contact", "notify"]
         widgets = {"message": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
+        labels = {"notify": _("Prévenez-moi par courriel quand c'est traité (un seul message)")}
         help_texts = {
             "message": _(
                 "Par exemple : le numéro de téléphone a changé, le lieu n'accepte plus de nouveaux patients."
@@ -96,6 +97,12 @@ class CorrectionForm(forms.ModelForm):
         if len(message) < 5:
             raise forms.ValidationError(_("Décrivez l'erreur en quelques mots."))
         return message
+
+    def clean(self):
+        data = super().clean()
+        if data.get("notify") and "@" not in (data.get("contact") or ""):
+            self.add_error("contact", _("Pour être prévenu, indiquez une adresse électronique."))
+        return data
 
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))

@@ -12,4 +12,5 @@ urlpatterns = [
     path("id/<id:pk>/", views.hub_by_id, name="by_id"),
     path("<slug:slug>/", views.hub_detail, name="detail"),
     path("<slug:slug>/signaler/", views.hub_report, name="report"),
+    path("<slug:slug>/confirmer/<str:token>/", views.hub_confirm, name="confirm"),
 ]

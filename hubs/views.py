@@ -1,9 +1,11 @@
+import datetime
 import hashlib
 import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.gis.db.models.functions import Distance
+from django.core import signing
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +21,7 @@ from config import provenance
 from config.http import client_key, take
 from config.paging import CappedPaginator
 from districts.models import DensityFigure
+from hubs import notices
 from hubs.filters import MAX_RADIUS_KM, HubFilter
 from hubs.forms import CompareHubsForm, CorrectionForm, HubField
 from hubs.map_data import MAP_CACHE_SECONDS, hubs_geojson, map_geojson, map_version
@@ -110,6 +113,8 @@ def hub_detail(request, slug):
         "jsonld": hub_jsonld(hub, request),
         "sources": provenance.summary(hub, PUBLIC_FACTS),
         "report_form": CorrectionForm(),
+        "unconfirmed_for_a_year": (hub.last_checked_on or datetime.date.min)
+        < timezone.localdate() - datetime.timedelta(days=365),
     }
     return render(request, "hubs/hub_detail.html", context)
 
@@ -131,8 +136,9 @@ def hub_report(request, slug):
     if not allowed:
         return render(request, "hubs/report_refused.html", {"hub": hub, "reason": "rate"}, status=429)
     correction = form.save(commit=False)
-    correction.hub = hub
+    correction.hub, correction.language = hub, translation.get_language()
     correction.save()
+    notices.new_report(correction)  # queued: sent by run_scheduled, kept if the mail server is down
     messages.success(
         request, _("Merci : votre signalement a été transmis à l'équipe qui tient cette fiche à jour.")
     )
@@ -204,3 +210,18 @@ def hub_compare(request):
         "point": point,
     }
     return render(request, "hubs/hub_compare.html", context)
+
+
+def hub_confirm(request, slug, token):
+    """The reminder's link: a hub's manager says nothing has changed. Shown first (mail scanners follow links),
+    recorded on POST; a forged or expired link says so and changes nothing."""
+    try:
+        hub = notices.hub_of_token(token)
+    except (signing.BadSignature, Hub.DoesNotExist):
+        return render(request, "hubs/hub_confirm.html", {"invalid": True}, status=400)
+    if hub.slug != slug:
+        return render(request, "hubs/hub_confirm.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        Hub.objects.filter(pk=hub.pk).update(confirmed_by_hub_on=timezone.localdate())
+        return render(request, "hubs/hub_confirm.html", {"hub": hub, "done": True})
+    return render(request, "hubs/hub_confirm.html", {"hub": hub})

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from config.roles import CITY_EDITORS, HUB_MANAGERS
+from portal.models import ScheduledJob
 from portal.staff_site import reset_second_factor
 
 User = get_user_model()
@@ -70,3 +71,20 @@ class AccountAdmin(UserAdmin):
         if not request.user.is_superuser:
             obj.is_staff, obj.is_superuser = True, False  # an account an editor makes is a staff account
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ScheduledJob)
+class ScheduledJobAdmin(admin.ModelAdmin):
+    """When each timed job last ran (manage.py run_scheduled): read only, for who wonders why no mail left."""
+
+    list_display = ["name", "last_done", "running_until"]
+    ordering = ["name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,8 +11,13 @@ class CorrectionRequest(models.Model):
 
     class Status(models.TextChoices):
         NEW = "NEW", _("À traiter")
+        IN_PROGRESS = "IN_PROGRESS", _("En cours")
         DONE = "DONE", _("Corrigé")
         REJECTED = "REJECTED", _("Sans suite")
+
+        @classmethod
+        def closed(cls) -> set:
+            return {cls.DONE, cls.REJECTED}
 
     # A resident's report outlives a deletion attempt: the hub is unpublished instead.
     hub = models.ForeignKey(
@@ -20,7 +25,18 @@ class CorrectionRequest(models.Model):
     )
     message = models.TextField(_("ce qui est faux"), max_length=2000)
     contact = models.CharField(_("contact (facultatif)"), max_length=200, blank=True)
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.NEW)
+    notify = models.BooleanField(
+        _("prévenir la personne"),
+        default=False,
+        help_text=_(
+            "Elle a laissé une adresse et demandé un courriel quand le signalement est traité (un seul)."
+        ),
+    )
+    language = models.CharField(_("langue"), max_length=8, default="fr", editable=False)
+    status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.NEW)
+    note = models.TextField(
+        _("réponse"), blank=True, help_text=_("Ce qui a été fait ; envoyé à la personne si elle l'a demandé.")
+    )
     created_at = models.DateTimeField(_("reçu le"), auto_now_add=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

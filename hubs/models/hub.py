@@ -139,6 +139,12 @@ class HubQuerySet(SearchableQuerySet):
         offered = Hub.services.through.objects.filter(hub=OuterRef("pk"), service__profession__in=professions)
         return self.filter(Exists(practising) | Exists(offered))
 
+    def checked_before(self, day: datetime.date):
+        """Neither verified by the city nor confirmed by the hub since `day` (or never)."""
+        verified = Q(last_verified_on__isnull=False, last_verified_on__gte=day)
+        confirmed = Q(confirmed_by_hub_on__isnull=False, confirmed_by_hub_on__gte=day)
+        return self.exclude(verified | confirmed)
+
     def stale(self, today: datetime.date | None = None):
         """Not verified by a person for STALE_AFTER_DAYS days, or never."""
         limit = (today or timezone.localdate()) - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
@@ -270,6 +276,11 @@ class Hub(models.Model):
     last_verified_on = models.DateField(
         _("vérifié le"), null=True, blank=True, help_text=_("Date de la dernière vérification humaine.")
     )
+    # "Rien n'a changé", from the reminder link its managers receive: the hub's word, kept apart from the city's
+    # verification (an editor's act).
+    confirmed_by_hub_on = models.DateField(
+        _("confirmé par le lieu le"), null=True, blank=True, editable=False
+    )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("vérifié par"),
@@ -347,6 +358,11 @@ class Hub(models.Model):
             self.territory = self.district_at_location()
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
+
+    @property
+    def last_checked_on(self) -> datetime.date | None:
+        """The newer of the city's verification and the hub's own confirmation."""
+        return max(filter(None, [self.last_verified_on, self.confirmed_by_hub_on]), default=None)
 
     def editable_by(self, user) -> bool:
         return Hub.objects.editable_by(user).filter(pk=self.pk).exists()
