@@ -14,8 +14,9 @@ from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -81,6 +82,7 @@ class StaffAdminSite(admin.AdminSite):
         own = [
             path("second-factor/", self.staff_view(self.second_factor), name="second_factor"),
             path("second-factor/enrol/", self.staff_view(self.enrol), name="second_factor_enrol"),
+            path("invitation/<str:token>/", self.accept_invitation, name="accept_invitation"),
         ]
         return own + super().get_urls()
 
@@ -133,6 +135,40 @@ class StaffAdminSite(admin.AdminSite):
         context = {**self.each_context(request), "title": _("Double authentification"), "form": form}
         return TemplateResponse(request, "admin/second_factor.html", context)
 
+    def accept_invitation(self, request, token):
+        """The link from the invitation mail: choose a user name and a password, then enrol or go to one's hub."""
+        from portal import services  # services import the models, which need the apps ready
+
+        try:
+            invitation = services.open_invitation(token)
+        except services.InvitationRefused as refusal:
+            context = {**self.each_context(request), "title": _("Invitation"), "refusal": str(refusal)}
+            return TemplateResponse(request, "admin/accept_invitation.html", context, status=400)
+        form = AcceptInvitationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                user = services.accept_invitation(
+                    token, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except services.InvitationRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                logout(request)
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                hub = invitation.hubs.order_by("name").first()
+                target = reverse("admin:hubs_hub_change", args=[hub.pk]) if hub else reverse("admin:index")
+                # The second factor is offered at once (required of editors): enrol, then on to their hub.
+                return redirect(f"{reverse('admin:second_factor_enrol')}?next={target}")
+        context = {
+            **self.each_context(request),
+            "title": _("Créer votre compte"),
+            "form": form,
+            "invitation": invitation,
+        }
+        return TemplateResponse(request, "admin/accept_invitation.html", context)
+
     def enrol(self, request):
         if user_has_device(request.user):
             return redirect(f"{reverse('admin:second_factor')}?{request.GET.urlencode()}")
@@ -161,6 +197,20 @@ class StaffAdminSite(admin.AdminSite):
             "required": must_use_second_factor(request.user),
         }
         return TemplateResponse(request, "admin/second_factor_enrol.html", context)
+
+
+class AcceptInvitationForm(forms.Form):
+    username = forms.CharField(label=_lazy("Nom d'utilisateur"), max_length=150)
+    password = forms.CharField(
+        label=_lazy("Mot de passe (12 caractères au moins)"), widget=forms.PasswordInput
+    )
+    again = forms.CharField(label=_lazy("Le même mot de passe"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") != data.get("again"):
+            self.add_error("again", _("Les deux mots de passe diffèrent."))
+        return data
 
 
 def recovery_codes(user) -> list[str]:

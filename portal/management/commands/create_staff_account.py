@@ -1,13 +1,11 @@
 import getpass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from config.roles import CITY_EDITORS, HUB_MANAGERS, ensure_groups
 from hubs.models import Hub
+from portal.services import create_staff_account
 
 
 class Command(BaseCommand):
@@ -33,19 +31,16 @@ class Command(BaseCommand):
         if User.objects.filter(username=options["username"]).exists():
             raise CommandError(f"the account {options['username']!r} already exists")
         password = options["password"] or self.ask_password()
-        user = User(username=options["username"], email=options["email"], is_staff=True)
         try:
-            validate_password(password, user)
+            user = create_staff_account(
+                username=options["username"],
+                email=options["email"],
+                role=options["role"],
+                hubs=hubs,
+                password=password,
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        user.set_password(password)
-        user.save()
-        ensure_groups()
-        user.groups.add(
-            Group.objects.get(name=CITY_EDITORS if options["role"] == "city-editor" else HUB_MANAGERS)
-        )
-        for hub in hubs:
-            hub.managers.add(user)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{user.username}: {options['role']}" + (f" of {len(hubs)} hub(s)" if hubs else "")
