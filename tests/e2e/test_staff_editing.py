@@ -112,3 +112,54 @@ def test_a_manager_is_refused_another_hubs_version_and_an_editor_restores_one(pa
     assert "restaurée" in page.locator(".messagelist").inner_text()
     assert page.locator("#id_phone").input_value() == Hub.objects.get(pk=other.pk).phone != "02 00 00 00 42"
     assert not page.console_errors, page.console_errors  # CSP included: nothing refused in the admin
+
+
+def test_an_editor_invites_a_manager_who_enrols_a_phone_and_edits_their_hub(
+    page, browser, demo_server, settings
+):
+    import re
+
+    from django.core import mail
+
+    settings.POST_OFFICE = {
+        **settings.POST_OFFICE,
+        "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+    settings.SITE_URL = demo_server.url
+    call_command("create_staff_account", "editrice", "--role", "city-editor", "--password", PASSWORD)
+
+    # The editor (enrolling her own phone on the way) invites a manager for the Blosne centre.
+    log_in(page, demo_server, "editrice", "/admin/portal/invitation/add/")
+    page.wait_for_url("**/admin/portal/invitation/add/")
+    page.fill("#id_email", "nouvelle@example.org")
+    page.locator(".field-hubs .select2-selection").click()
+    page.keyboard.type("Blosne")
+    page.locator(".select2-results__option", has_text="Blosne").first.click()
+    page.locator("input[name=_save]").click()
+    assert "Invitation envoyée" in page.locator(".messagelist").inner_text()
+
+    call_command("run_scheduled", verbosity=0)
+    (invitation,) = [m for m in mail.outbox if m.to == ["nouvelle@example.org"]]
+    link = re.search(r"(http://\S+/admin/invitation/\S+/)", invitation.body)[1]
+
+    # The manager, in her own browser: the link, a password, her phone, then her hub.
+    manager = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris").new_page()
+    manager.goto(link)
+    manager.fill("#id_username", "nouvelle")
+    manager.fill("#id_password", PASSWORD)
+    manager.fill("#id_again", PASSWORD)
+    manager.click("input[type=submit]")
+    manager.wait_for_url("**/second-factor/enrol/**")
+    secret = manager.locator("#otp-secret").inner_text()
+    manager.fill("#id_code", pyotp.TOTP(secret).now())
+    manager.click("input[type=submit]")
+    assert manager.locator("#recovery-codes li").count() == 10
+    manager.click("text=J'ai noté mes codes, continuer")
+    hub = Hub.objects.get(slug=BLOSNE)
+    manager.wait_for_url(f"**/admin/hubs/hub/{hub.pk}/change/")
+    manager.locator("#id_phone").fill("02 99 00 00 77")
+    manager.locator("input[name=_save]").click()
+    manager.wait_for_url("**/admin/hubs/hub/")
+    hub.refresh_from_db()
+    assert hub.phone == "02 99 00 00 77" and hub.managers.filter(username="nouvelle").exists()
+    manager.context.close()
