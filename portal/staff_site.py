@@ -78,6 +78,12 @@ class StaffAdminSite(admin.AdminSite):
             target = reverse("admin:index")
         return f"{reverse(f'admin:{step}')}?next={target}"
 
+    def index(self, request, extra_context=None):
+        """Staff's home starts with their work: what to check, fill in or answer, each a link to its list."""
+        from portal.todo import todo_for  # the to-do reads hubs and registries: imported once apps are ready
+
+        return super().index(request, {"todo": todo_for(request.user), **(extra_context or {})})
+
     def get_urls(self):
         own = [
             path("second-factor/", self.staff_view(self.second_factor), name="second_factor"),

@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -92,3 +94,21 @@ def test_staff_saving_a_hub_in_the_admin_assigns_its_district(staff_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     hub = Hub.objects.get(slug="maison-de-sante-de-villejean")
     assert hub.territory == Territory.objects.get(slug="villejean-beauregard")
+
+
+def test_the_admin_home_starts_with_each_persons_work(client, manager, editor):
+    from hubs.models import CorrectionRequest, Hub
+    from tests.staff import BLOSNE, logged_in
+
+    Hub.objects.filter(slug=BLOSNE).update(phone="")
+    CorrectionRequest.objects.create(hub=Hub.objects.get(slug=BLOSNE), message="Horaires faux.")
+    home = logged_in(client, manager).get(reverse("admin:index"))
+    todo = home.context["todo"]
+    (row,) = todo["hubs"]
+    assert row["hub"].slug == BLOSNE and "téléphone" in row["missing"]
+    assert todo["queues"][0]["count"] == 1
+    assert "1 signalements d'habitants à traiter" in html.unescape(home.content.decode())
+    editor_home = logged_in(client, editor).get(reverse("admin:index")).context["todo"]
+    assert not editor_home["hubs"] and {"suggestions des registres en attente"} <= {
+        q["label"] for q in editor_home["queues"]
+    }
