@@ -4,8 +4,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.http import HttpResponseRedirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -78,8 +79,8 @@ class ToVerifyFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if self.value() == "stale":
-            return queryset.stale()
+        if self.value() == "stale":  # pharmacies are kept by their own registry, not checked by the city
+            return queryset.stale().exclude(kind=Hub.Kind.PHARMACY)
         if self.value() == "review":
             return queryset.awaiting_review()
         return queryset
@@ -132,10 +133,28 @@ class HubAdmin(ImportExportModelAdmin, GuardedHistoryAdmin, LeafletGeoAdmin):
         hubs = super().get_queryset(request)
         return hubs if is_city_editor(request.user) else hubs.filter(managers=request.user)
 
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django says "doesn't exist, perhaps deleted?": for a manager, it is most often a hub that is not theirs.
+        self.message_user(
+            request,
+            _(
+                "Ce lieu n'existe pas, ou vous n'en êtes pas gestionnaire : voici ceux que vous pouvez modifier."
+            ),
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(reverse("admin:hubs_hub_changelist"))
+
     def get_readonly_fields(self, request, obj=None):
         # The verification date is set only by "marquer comme vérifié", never by an ordinary save.
         readonly = ["last_verified_on", "verified_by"]
         return readonly if is_city_editor(request.user) else readonly + sorted(EDITOR_ONLY_FIELDS)
+
+    def get_ordering(self, request):
+        if (
+            request.GET.get("verification") == "stale"
+        ):  # the longest unchecked first, the never checked before all
+            return [F("last_verified_on").asc(nulls_first=True), "name", "pk"]
+        return super().get_ordering(request)
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if is_city_editor(request.user) else {}

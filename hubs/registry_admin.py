@@ -4,9 +4,10 @@ Suggestions: city editors see all; hub managers those about their hubs. Duplicat
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from config.roles import is_city_editor
@@ -16,12 +17,24 @@ from hubs.models import Hub, RegistrySuggestion
 
 @admin.register(RegistrySuggestion)
 class RegistrySuggestionAdmin(admin.ModelAdmin):
-    list_display = ["record", "field", "current", "value", "source", "extracted_on", "status"]
+    list_display = ["record_name", "field_label", "current", "value", "source", "extracted_on", "status"]
     list_filter = ["status", "source"]
     list_select_related = ["hub", "professional"]
     ordering = ["-extracted_on", "pk"]
     actions = ["accept", "refuse"]
     readonly_fields = [f.name for f in RegistrySuggestion._meta.fields]
+
+    @admin.display(description=_("fiche"))
+    def record_name(self, suggestion):
+        return suggestion.record
+
+    @admin.display(description=_("champ"))
+    def field_label(self, suggestion):
+        model = type(suggestion.record)
+        try:
+            return capfirst(model._meta.get_field(suggestion.field.removesuffix("_id")).verbose_name)
+        except FieldDoesNotExist:
+            return suggestion.field
 
     def get_queryset(self, request):
         suggestions = super().get_queryset(request)

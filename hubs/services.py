@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config import provenance
+from config.history import display_value
 from hubs.counts import counts_deferred
 from hubs.models import Closure, Hub, HubRedirect, OpeningHours
 from professionals.models import Membership
@@ -43,7 +44,8 @@ def conflict_message(hub: Hub, started_from: int | None) -> str:
         who = record.history_user or _("quelqu'un")
         changes = record.diff_against(older).changes
         fields = ", ".join(
-            f"{Hub._meta.get_field(c.field).verbose_name} : « {c.old} » → « {c.new} »"
+            f"{Hub._meta.get_field(c.field).verbose_name} : « {display_value(Hub._meta.get_field(c.field), c.old)} »"
+            f" → « {display_value(Hub._meta.get_field(c.field), c.new)} »"
             for c in changes
             if c.field != "version"
         )

@@ -140,7 +140,11 @@ def test_an_ordinary_save_never_sets_the_verification_date(client, editor):
 def test_mark_as_verified_in_bulk_and_the_stale_list(client, editor):
     client = logged_in(client, editor)
     stale = client.get(reverse("admin:hubs_hub_changelist"), {"verification": "stale"}).context["cl"]
-    assert stale.result_count == Hub.objects.count()
+    assert (
+        stale.result_count == Hub.objects.exclude(kind=Hub.Kind.PHARMACY).count()
+    )  # pharmacies: their registry
+    checks = [h.last_verified_on for h in stale.result_list]
+    assert checks == sorted(checks, key=lambda d: (d is not None, d))  # the never checked, then the oldest
     ids = [hub(BLOSNE).pk, hub(SABOURAUD).pk]
     response = client.post(
         reverse("admin:hubs_hub_changelist"), {"action": "mark_verified", "_selected_action": ids}
@@ -148,7 +152,7 @@ def test_mark_as_verified_in_bulk_and_the_stale_list(client, editor):
     assert response.status_code == 302
     assert hub().last_verified_on == datetime.date.today() and hub().verified_by == editor
     still = client.get(reverse("admin:hubs_hub_changelist"), {"verification": "stale"}).context["cl"]
-    assert still.result_count == Hub.objects.count() - 2
+    assert still.result_count == Hub.objects.exclude(kind=Hub.Kind.PHARMACY).count() - 2
     assert not still.queryset.filter(slug=BLOSNE).exists()
 
 
@@ -163,3 +167,35 @@ def test_stale_report_groups_by_territory_and_editor(manager, capsys):
     assert "Le Blosne — coordinatrice: 1" in report
     assert "Vern-sur-Seiche — (éditeurs de la ville): 1" in report and "2020-01-01" in report
     assert "Espace santé Olivier Sabouraud" not in report
+
+
+def test_what_staff_read_is_in_words_not_codes(client, editor, manager):
+    from django.test import Client
+
+    from hubs.models import RegistrySuggestion
+
+    first, second = logged_in(Client(), editor), logged_in(Client(), manager)
+    first_data, second_data = hub_form(first), hub_form(second)
+    first_data["accepting_new_patients"] = "NO" if first_data["accepting_new_patients"] != "NO" else "YES"
+    assert first.post(change_url(), first_data).status_code == 302
+    conflict = html.unescape(second.post(change_url(), second_data).content.decode())
+    assert (
+        "« YES »" not in conflict
+        and "« NO »" not in conflict
+        and ("« Non »" in conflict or "« Oui »" in conflict)
+    )
+
+    other = hub(SABOURAUD)
+    refused = second.get(reverse("admin:hubs_hub_change", args=[other.pk]), follow=True)
+    assert "vous n'en êtes pas gestionnaire" in html.unescape(refused.content.decode())
+    assert "supprimé" not in refused.content.decode()
+
+    RegistrySuggestion.objects.create(
+        hub=hub(), field="phone", current="", value="02", source="FINESS", extracted_on="2026-11-01"
+    )
+    listing = first.get(reverse("admin:hubs_registrysuggestion_changelist")).content.decode()
+    assert (
+        "Téléphone" in listing
+        and ">phone<" not in listing
+        and "RECORD" not in listing.upper().split("<TH")[0]
+    )
