@@ -14,6 +14,9 @@ from django.db import connection
 # As in the other tests: static files from static/, no collectstatic manifest needed.
 plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 settings.STORAGES = {**settings.STORAGES, "staticfiles": plain}
+from django.core.files.storage import storages  # an app may have read the storages already (post_office does)
+storages.__dict__.pop("backends", None)
+storages._backends, storages._storages = None, {}
 from django.test import Client
 browser = Client(raise_request_exception=False)
 print("before", browser.get("/healthz", HTTP_HOST="127.0.0.1").status_code)
