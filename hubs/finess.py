@@ -78,6 +78,10 @@ class Scope:
             frozenset(wanted_departements), frozenset(wanted_communes), frozenset(wanted_categories or KINDS)
         )
 
+    def may_cover(self, category: str, departement: str) -> bool:
+        """What can be told before reading the record in full (the commune needs the full address)."""
+        return category in self.categories and (not self.departements or departement in self.departements)
+
     def covers(self, record: dict) -> bool:
         return (
             record["category"] in self.categories
@@ -116,8 +120,8 @@ def import_finess(
     counts, seen, lists = Counter(), set(), {"closed_names": [], "unlocated_names": []}
     managed = scope.managed().count()
     with registry.all_or_nothing(dry_run), counts_deferred():
-        records = counted(extraction.establishments(progress=progress), counts)
-        in_scope = (r for r in records if scope.covers(r))
+        records = counted(extraction.establishments(progress=progress, wanted=scope.may_cover), counts)
+        in_scope = (r for r in records if r.get("wanted", True) and scope.covers(r))
         transforms: dict = {}
         while batch := list(islice(in_scope, BATCH)):
             write_batch(batch, on=on, counts=counts, lists=lists, transforms=transforms)

@@ -49,9 +49,11 @@ class Extraction:
     format: str
     communes: dict = field(default_factory=dict)
 
-    def establishments(self, *, progress: bool) -> Iterator[dict]:
+    def establishments(self, *, progress: bool, wanted=None) -> Iterator[dict]:
+        """Every establishment, as a full record, or a bare `{"finess": …, "wanted": False}` when
+        `wanted(category, departement)` says no: names and addresses are worked on only for the ones kept."""
         reader = json_establishments if self.format == "json" else csv_establishments
-        return reader(self, progress=progress)
+        return reader(self, progress=progress, wanted=wanted or (lambda _category, _departement: True))
 
     def positions(self, wanted: set, *, progress: bool) -> Iterator[tuple[int, dict]]:
         """The CSV's positions, in their own lines after the establishments (the JSON has them inline)."""
@@ -82,12 +84,17 @@ def open_extraction(path: Path, *, stock: bool | None) -> Extraction:
 # JSON
 
 
-def json_establishments(extraction: Extraction, *, progress: bool) -> Iterator[dict]:
+def json_establishments(extraction: Extraction, *, progress: bool, wanted) -> Iterator[dict]:
     with open(extraction.path, "rb") as handle:
         try:
             for entity in ijson.items(handle, "pmej.item"):
                 for ege in entity.get("ege") or []:
-                    yield json_record(ege, extraction)
+                    category = str(ege.get("categorieentiteGeographiqueExercice") or "").strip()
+                    commune = next(iter(ege.get("adresse") or []), {}).get("cogCommune") or ""
+                    if wanted(category, departement_of(commune.strip())):
+                        yield json_record(ege, extraction)
+                    else:
+                        yield {"wanted": False}
         except ijson.JSONError as exc:
             raise ImportProblem(f"{extraction.path}: not valid JSON ({exc})") from exc
 
@@ -179,9 +186,12 @@ def csv_lines(path: Path, kind: str, fields, *, progress: bool):
         yield number, dict(zip(fields, values, strict=True))
 
 
-def csv_establishments(extraction: Extraction, *, progress: bool) -> Iterator[dict]:
+def csv_establishments(extraction: Extraction, *, progress: bool, wanted) -> Iterator[dict]:
     for number, row in csv_lines(extraction.path, "structureet", STRUCTURE_FIELDS, progress=progress):
         departement = OVERSEAS.get(row["departement"], row["departement"])
+        if not wanted(row["categetab"], departement):
+            yield {"wanted": False}
+            continue
         commune = departement[:2] + row["commune"] if row["commune"] else ""
         postcode, _, routing = row["ligneacheminement"].partition(" ")
         street, postcode, city = address(
