@@ -112,11 +112,20 @@ class AnonymousThrottle(AnonRateThrottle):
         return getattr(self, "seconds_left", None)
 
 
-class RecordId:
-    """`<id:pk>` in a URL: a record's id, at most 18 digits. Django's `<int:…>` takes any length, and a
-    20-digit id overflows SQLite's integers (a 500) where it should simply find nothing (a 404)."""
+# Ids in public input (URLs, cursors, references): at most 18 digits, below what any database integer holds. A
+# 20-digit id overflows SQLite's integers (a 500) where it should simply find nothing or be refused.
+MAX_ID_DIGITS = 18
 
-    regex = "[0-9]{1,18}"
+
+def record_id(text: str) -> int | None:
+    """A record's id read from public input, or None when it cannot be one."""
+    return int(text) if text.isdigit() and len(text) <= MAX_ID_DIGITS else None
+
+
+class RecordId:
+    """`<id:pk>` in a URL (Django's `<int:…>` takes any length)."""
+
+    regex = f"[0-9]{{1,{MAX_ID_DIGITS}}}"
 
     def to_python(self, value: str) -> int:
         return int(value)

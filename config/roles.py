@@ -2,7 +2,7 @@
 
 - City editors edit and publish every record, manage programmes and territories.
 - Hub managers edit only the hubs they are attached to: hub details, hours, closures, services and
-  memberships. Their edits go live at once (see README, "Editing"); every change is in the history.
+  memberships. Their edits go live at once (see docs/editing-and-security.md); every change is in the history.
 """
 
 from django.apps import apps

@@ -18,6 +18,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from config.http import record_id
 from config.spreadsheet import write_rows
 from districts.forms import PlaceFilter
 from districts.models import DensityFigure, Territory
@@ -129,7 +130,7 @@ class IdCursorPagination(CursorPagination):
         # DRF checks a cursor's form, not its position: "p=abc" (or a 30-digit id) reached the database.
         cursor = super().decode_cursor(request)
         position = cursor.position if cursor is not None else None
-        if position is not None and (not position.isdigit() or len(position) > 18):
+        if position is not None and record_id(position) is None:
             raise NotFound(self.invalid_cursor_message)
         return cursor
 
@@ -179,7 +180,7 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         """By numeric id or by slug: both are stable identifiers."""
         value = self.kwargs[self.lookup_field]
-        if value.isdigit() and len(value) > 18:  # no id is that long (and SQLite's integers overflow)
+        if value.isdigit() and record_id(value) is None:
             raise NotFound
         self.lookup_field = "pk" if value.isdigit() or not self.by_slug else "slug"
         self.kwargs[self.lookup_field] = value

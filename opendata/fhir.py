@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 
 from config import geo
+from config.http import record_id
 from hubs.models import Hub
 from professionals.models import Membership, Professional
 
@@ -23,6 +24,7 @@ RPPS_SYSTEM = "http://rpps.esante.gouv.fr"
 IDENTIFIER_TYPES = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
 DEFAULT_COUNT, MAX_COUNT = 20, 100
 MAX_NEAR_KM = 100
+STORABLE_DATES = (datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC), datetime.datetime(2999, 12, 31, tzinfo=datetime.UTC))  # fmt: skip
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 PREFIXES = {"eq": "gte", "ge": "gte", "gt": "gt", "le": "lte", "lt": "lt"}
 
@@ -219,27 +221,19 @@ def last_updated(queryset, value: str, field_name: str = "updated_at"):
         raise SearchError(f"_lastUpdated : « {value} » n'est pas une date FHIR (par exemple ge2026-11-01).")
     if is_naive(moment):
         moment = make_aware(moment)
-    return queryset.filter(**{f"{field_name}__{PREFIXES[prefix]}": within_storable_dates(moment)})
+    # Year 1 or 9999 are FHIR dates, but shifted to UTC they leave what databases store: every record changed
+    # between 1900 and 2999, so those bounds answer as the limits would.
+    moment = min(max(moment, STORABLE_DATES[0]), STORABLE_DATES[1])
+    return queryset.filter(**{f"{field_name}__{PREFIXES[prefix]}": moment})
 
 
-def within_storable_dates(moment: datetime.datetime) -> datetime.datetime:
-    """Year 1 or 9999 is a valid FHIR date, but shifted to UTC it leaves what databases store: every record
-    changed between 1900 and 2999, so the bounds answer as the limits would."""
-    low, high = (
-        datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC),
-        datetime.datetime(2999, 12, 31, tzinfo=datetime.UTC),
-    )
-    return min(max(moment, low), high)
-
-
-def record_id(value: str, resource: str = "") -> int:
-    """A reference ("Practitioner/12" or "12") as an id a database column holds, else a clear error."""
-    text = value.removeprefix(f"{resource}/") if resource else value
-    if not text.isdigit() or int(text) >= 2**63:
+def reference(value: str, resource: str = "") -> int:
+    """A reference ("Practitioner/12" or "12") as a record's id, else a clear error."""
+    if (found := record_id(value.removeprefix(f"{resource}/"))) is None:
         raise SearchError(
-            f"« {value} » n'est pas une référence à une ressource {resource or ''} (un nombre entier)."
+            f"« {value} » n'est pas une référence à une ressource {resource} (un nombre entier)."
         )
-    return int(text)
+    return found
 
 
 def by_identifier(queryset, value: str, systems: dict[str, str]):
@@ -263,13 +257,10 @@ def near(queryset, value: str):
             "near : « latitude|longitude|distance|km », par exemple 48.11|-1.68|2|km."
         ) from None
     unit = parts[3] if len(parts) > 3 else "km"
-    if (
-        unit not in ("km", "m")
-        or not geo.is_lat_lng(lat, lng)
-        or not 0 < (km / 1000 if unit == "m" else km) <= MAX_NEAR_KM
-    ):
+    km = km / 1000 if unit == "m" else km
+    if unit not in ("km", "m") or not geo.is_lat_lng(lat, lng) or not 0 < km <= MAX_NEAR_KM:
         raise SearchError("near : une position sur la Terre et une distance d'au plus 100 km, en km ou en m.")
-    return queryset.near(geo.point(lat=lat, lng=lng), km=km / 1000 if unit == "m" else km)
+    return queryset.near(geo.point(lat=lat, lng=lng), km=km)
 
 
 @dataclass
@@ -284,11 +275,8 @@ def published_hubs():
 
 
 def public_roles():
-    return (
-        Membership.objects.public()
-        .filter(professional__listed=True)
-        .select_related("professional__profession", "hub")
-    )
+    roles = Membership.objects.public().filter(professional__listed=True)
+    return roles.select_related("professional__profession", "hub")
 
 
 HUB_PARAMS = {
@@ -316,8 +304,8 @@ TYPES = {
         {
             "_lastUpdated": lambda qs, v: last_updated(qs, v, "professional__updated_at"),
             "address-city": lambda qs, v: qs.filter(hub__city__istartswith=v),
-            "practitioner": lambda qs, v: qs.filter(professional_id=record_id(v, "Practitioner")),
-            "organization": lambda qs, v: qs.filter(hub_id=record_id(v, "Organization")),
+            "practitioner": lambda qs, v: qs.filter(professional_id=reference(v, "Practitioner")),
+            "organization": lambda qs, v: qs.filter(hub_id=reference(v, "Organization")),
             "identifier": lambda qs, v: by_identifier(qs, v, {RPPS_SYSTEM: "professional__rpps"}),
         },
     ),
@@ -341,7 +329,7 @@ def search(resource_type: ResourceType, params) -> tuple[list, int]:
             raise SearchError(f"{name} : valeur « {value} » invalide.") from None
     try:
         count = min(int(params.get("_count", DEFAULT_COUNT)), MAX_COUNT)
-        after = record_id(params.get("_cursor", "0"))
+        after = reference(params.get("_cursor", "0"))
     except (ValueError, SearchError):
         raise SearchError("_count et _cursor sont des nombres entiers.") from None
     if count < 1:

@@ -80,9 +80,10 @@ class StaffAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         """Staff's home starts with their work: what to check, fill in or answer, each a link to its list."""
-        from portal.todo import todo_for  # the to-do reads hubs and registries: imported once apps are ready
+        # The work list reads hubs and registries: imported once the apps are ready.
+        from portal.worklist import worklist_for
 
-        return super().index(request, {"todo": todo_for(request.user), **(extra_context or {})})
+        return super().index(request, {"worklist": worklist_for(request.user), **(extra_context or {})})
 
     def get_urls(self):
         own = [

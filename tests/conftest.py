@@ -73,3 +73,17 @@ def no_role(django_user_model):
     from tests.staff import PASSWORD
 
     return django_user_model.objects.create_user("stagiaire", password=PASSWORD, is_staff=True)
+
+
+@pytest.fixture
+def outbox(settings):
+    """Mail as the queue sends it (run_scheduled), caught in Django's test outbox; links to the public site."""
+    from django.core import mail
+
+    settings.POST_OFFICE = {
+        **settings.POST_OFFICE,
+        "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+    settings.SITE_URL = "https://sante.example.org"
+    mail.outbox.clear()
+    return mail.outbox

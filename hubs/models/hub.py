@@ -21,6 +21,7 @@ from config import geo, provenance
 from config.roles import is_city_editor
 from config.text import SearchableQuerySet, normalise
 from hubs.models.schedule import Closure, OpeningHours
+from hubs.models.service import Service
 from professionals.models import Availability, Membership, Professional, Weekday
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -45,41 +46,6 @@ EDITOR_ONLY_FIELDS = frozenset(
 @cache
 def french_holidays(year: int) -> holidays.HolidayBase:
     return holidays.France(years=year)
-
-
-class ServiceQuerySet(models.QuerySet):
-    def offered(self):
-        """Services at least one published hub offers (a semi-join: no duplicates to remove)."""
-        offering = Hub.services.through.objects.filter(service=OuterRef("pk"), hub__published=True)
-        return self.filter(Exists(offering))
-
-
-class Service(models.Model):
-    class Category(models.TextChoices):
-        CARE = "CARE", _("Soins")
-        PREVENTION = "PREVENTION", _("Prévention")
-        SOCIAL = "SOCIAL", _("Accompagnement social")
-
-    name = models.CharField(_("nom"), max_length=120)
-    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
-    category = models.CharField(_("catégorie"), max_length=12, choices=Category.choices)
-    profession = models.ForeignKey(
-        "professionals.Profession",
-        verbose_name=_("profession associée"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="services",
-    )
-
-    objects = ServiceQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("service")
-        verbose_name_plural = _("services")
-
-    def __str__(self):
-        return self.name
 
 
 # Sent after a bulk `update(published=…)`, which sends no post_save: hubs/counts.py keeps what depends on
@@ -163,8 +129,7 @@ class HubQuerySet(SearchableQuerySet):
         return self.filter(Exists(hours)).exclude(Exists(closed))
 
     def awaiting_review(self):
-        """Created by a registry import while REGISTRY_HUBS_PUBLISHED is off, and not yet published or set aside
-        by an editor (whose save records "published" as their decision)."""
+        """Registry-made, unpublished, and no editor has decided on "published" yet (REGISTRY_HUBS_PUBLISHED)."""
         return self.filter(
             published=False, status=Hub.Status.OPEN, provenance__finess__by=provenance.FINESS
         ).exclude(provenance__has_key="published")
@@ -360,8 +325,7 @@ class Hub(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def last_checked_on(self) -> datetime.date | None:
-        """The newer of the city's verification and the hub's own confirmation."""
+    def last_checked_on(self) -> datetime.date | None:  # the city's verification or the hub's confirmation
         return max(filter(None, [self.last_verified_on, self.confirmed_by_hub_on]), default=None)
 
     def editable_by(self, user) -> bool:

@@ -103,12 +103,12 @@ def test_the_admin_home_starts_with_each_persons_work(client, manager, editor):
     Hub.objects.filter(slug=BLOSNE).update(phone="")
     CorrectionRequest.objects.create(hub=Hub.objects.get(slug=BLOSNE), message="Horaires faux.")
     home = logged_in(client, manager).get(reverse("admin:index"))
-    todo = home.context["todo"]
-    (row,) = todo["hubs"]
+    work = home.context["worklist"]
+    (row,) = work["hubs"]
     assert row["hub"].slug == BLOSNE and "téléphone" in row["missing"]
-    assert todo["queues"][0]["count"] == 1
+    assert work["queues"][0]["count"] == 1
     assert "1 signalements d'habitants à traiter" in html.unescape(home.content.decode())
-    editor_home = logged_in(client, editor).get(reverse("admin:index")).context["todo"]
+    editor_home = logged_in(client, editor).get(reverse("admin:index")).context["worklist"]
     assert not editor_home["hubs"] and {"suggestions des registres en attente"} <= {
         q["label"] for q in editor_home["queues"]
     }

@@ -7,7 +7,6 @@ from io import StringIO
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -16,18 +15,7 @@ from config.roles import HUB_MANAGERS
 from portal.models import Invitation
 from tests.staff import BLOSNE, PASSWORD, hub, logged_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def outbox(settings):
-    settings.POST_OFFICE = {
-        **settings.POST_OFFICE,
-        "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
-    }
-    settings.SITE_URL = "https://sante.example.org"
-    mail.outbox.clear()
-    return mail.outbox
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("outbox")]
 
 
 def invite(client, email="nouvelle@example.org", role=Invitation.Role.HUB_MANAGER, hubs=(BLOSNE,)):

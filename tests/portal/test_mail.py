@@ -6,7 +6,6 @@ from io import StringIO
 
 import pytest
 import time_machine
-from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -16,18 +15,7 @@ from hubs.models import CorrectionRequest, Hub
 from portal.management.commands.run_scheduled import claim
 from tests.staff import BLOSNE, SABOURAUD, hub, logged_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def outbox(settings):
-    settings.POST_OFFICE = {
-        **settings.POST_OFFICE,
-        "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
-    }
-    settings.SITE_URL = "https://sante.example.org"
-    mail.outbox.clear()
-    return mail.outbox
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("outbox")]
 
 
 def scheduled() -> str:

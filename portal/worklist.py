@@ -1,4 +1,4 @@
-"""The admin home's to-do: a hub manager's hubs and what they lack; for a city editor, the city's queues."""
+"""The admin home's work list: a hub manager's hubs and what they lack; for a city editor, the city's queues."""
 
 import datetime
 
@@ -15,7 +15,7 @@ from professionals.models import Membership
 MANAGER_HUBS_SHOWN = 20
 
 
-def todo_for(user) -> dict:
+def worklist_for(user) -> dict:
     editor = is_city_editor(user)
     hubs = Hub.objects.all() if editor else Hub.objects.filter(managers=user)
     reports = CorrectionRequest.objects.exclude(status__in=CorrectionRequest.Status.closed()).filter(
