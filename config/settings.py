@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "post_office",
+    "django_prometheus",
+    "django_guid",
     "rest_framework",
     "rest_framework_gis",
     "drf_spectacular",
@@ -68,6 +70,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django_guid.middleware.guid_middleware",  # X-Request-ID: nginx's, or a new one; on every log line
+    "config.monitoring.RequestLog",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -88,6 +93,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -368,9 +374,43 @@ PERMISSIONS_POLICY = {
     "usb": [],
 }
 
+# Logs on stdout (journald keeps them under systemd), one JSON object a line with the request's id
+# (X-Request-ID, shared with nginx's access log); LOG_FORMAT=text for people reading a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "rename_fields": {
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+                "correlation_id": "request_id",
+            },
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django_guid": {"level": "WARNING"}},  # it would say at each request that it made an id
 }
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": True, "UUID_LENGTH": 32}
+SLOW_REQUEST_SECONDS = float(os.environ.get("SLOW_REQUEST_SECONDS", "1"))
+
+# /metrics (Prometheus): for these addresses or networks, or with "Authorization: Bearer METRICS_TOKEN".
+# Neither set: nobody (a 404). Under gunicorn, PROMETHEUS_MULTIPROC_DIR adds up the workers (deploy/).
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# Errors to Sentry (or a compatible service) only when a DSN is given; personal data scrubbed (config/monitoring).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config.monitoring import start_sentry
+
+    start_sentry(SENTRY_DSN, os.environ.get("SENTRY_ENVIRONMENT", "production"))

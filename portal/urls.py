@@ -2,15 +2,17 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_page
 
+from config import monitoring
 from portal import views
 from portal.sitemaps import SITEMAPS
 
 SITEMAP_CACHE_SECONDS = 3600
 
-# No namespace: "home" and "healthz" are the site's own names.
+# No namespace: "home", "healthz" and "metrics" are the site's own names.
 # For machines, one address whatever the language:
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", monitoring.metrics, name="metrics"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

@@ -1,13 +1,11 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.axe import serious_violations
-
 pytestmark = pytest.mark.e2e
 
 
-def test_compare_le_blosne_and_villejean_reads_the_four_figures(page, demo_server):
-    page.goto(demo_server.url + "/districts/compare/?territory=le-blosne&territory=villejean-beauregard")
+def test_compare_le_blosne_and_villejean_reads_the_four_figures(page, site):
+    page.goto(site.url + "/districts/compare/?territory=le-blosne&territory=villejean-beauregard")
     row = page.locator("tr.gp-official td")
     cells = [row.nth(i).inner_text() for i in range(row.count())]
     headers = page.locator("table.compare thead th").all_inner_texts()
@@ -21,24 +19,10 @@ def test_compare_le_blosne_and_villejean_reads_the_four_figures(page, demo_serve
     assert page.console_errors == []
 
 
-def test_the_choropleth_colours_every_district_and_opens_one_on_click(page, demo_server):
-    page.goto(demo_server.url + "/districts/")
+def test_the_choropleth_colours_every_district_and_opens_one_on_click(page, site):
+    page.goto(site.url + "/districts/")
     expect(page.locator("#districts-map")).to_have_attribute("data-districts", "25")
     with page.expect_navigation(url="**/districts/*/"):
         page.locator("#districts-map path.leaflet-interactive >> visible=true").first.click()
     assert page.locator("h1").inner_text()
     assert page.console_errors == []
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/districts/",
-        "/districts/le-blosne/",
-        "/districts/compare/?territory=le-blosne&territory=villejean-beauregard",
-    ],
-)
-def test_district_pages_have_no_serious_accessibility_violations(page, demo_server, path):
-    page.goto(demo_server.url + path)
-    page.wait_for_load_state("networkidle")
-    assert serious_violations(page) == []

@@ -15,6 +15,7 @@ PAGES = [
     "/hubs/",
     "/hubs/?q=kine&tiers_payant=on&service=mediation-sante",
     "/hubs/?lat=48.1215&lng=-1.7094&radius_km=10",
+    "/hubs/?around=villejean-beauregard&radius_km=10",
     "/hubs/centre-de-sante-communautaire-du-blosne/",
     "/hubs/compare/?hub=centre-de-sante-communautaire-du-blosne&hub=espace-sante-olivier-sabouraud"
     "&hub=maison-de-sante-de-vern-sur-seiche&lat=48.1215&lng=-1.7094",
@@ -27,6 +28,7 @@ PAGES = [
     "/districts/compare/?territory=le-blosne&territory=villejean-beauregard&territory=rennes",
     "/programmes/",
     "/programmes/psla-normandie/",
+    "/programmes/ville-de-lille-poles-ressources-sante/",
     "/programmes/?for_territory=vern-sur-seiche",
     "/accessibilite/",
     "/mentions-legales/",
@@ -44,9 +46,9 @@ def overflow(page) -> int:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_public_page_scrolls_sideways_on_a_phone(page, demo_server, path):
+def test_no_public_page_scrolls_sideways_on_a_phone(page, site, path):
     page.set_viewport_size({"width": WIDTHS[0], "height": 800})
-    page.goto(demo_server.url + path)
+    page.goto(site.url + path)
     page.wait_for_load_state("networkidle")  # maps drawn; and no request left running into the next test
     expect(page.locator("h1")).to_be_visible()
     too_wide, found = {}, {}
@@ -62,17 +64,17 @@ def test_no_public_page_scrolls_sideways_on_a_phone(page, demo_server, path):
     assert page.console_errors == (expected if path == PAGES[-1] else [])
 
 
-def test_a_professional_page_fits_a_phone(page, demo_server):
+def test_a_professional_page_fits_a_phone(page, site):
     professional = Professional.objects.public().order_by("pk").first()
     page.set_viewport_size({"width": 320, "height": 800})
-    page.goto(demo_server.url + professional.get_absolute_url())
+    page.goto(site.url + professional.get_absolute_url())
     expect(page.locator("h1")).to_have_text(professional.display_name)
     assert overflow(page) == 0
 
 
-def test_on_a_phone_the_first_results_come_before_the_map_with_call_and_directions(page, demo_server):
+def test_on_a_phone_the_first_results_come_before_the_map_with_call_and_directions(page, site):
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(demo_server.url + "/hubs/?q=blosne")
+    page.goto(site.url + "/hubs/?q=blosne")
     first = page.locator(".cards > li").first
     expect(first.get_by_role("link", name="Appeler le 02 99 41 95 10")).to_have_attribute(
         "href", "tel:0299419510"

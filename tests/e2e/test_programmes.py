@@ -1,12 +1,10 @@
 import pytest
 
-from tests.e2e.axe import serious_violations
-
 pytestmark = pytest.mark.e2e
 
 
-def test_a_partner_filters_by_a_normandie_commune_and_finds_the_psla_ceiling(page, demo_server):
-    page.goto(demo_server.url + "/programmes/")
+def test_a_partner_filters_by_a_normandie_commune_and_finds_the_psla_ceiling(page, site):
+    page.goto(site.url + "/programmes/")
     page.get_by_label("Territoire du projet").fill("Vire Normandie")
     page.get_by_role("button", name="Filtrer").click()
     card = page.locator("ul.cards > li", has_text="Pôles de santé libéraux et ambulatoires")
@@ -16,16 +14,9 @@ def test_a_partner_filters_by_a_normandie_commune_and_finds_the_psla_ceiling(pag
     assert page.console_errors == []
 
 
-def test_a_project_leader_in_vern_asks_which_programmes_apply(page, demo_server):
-    page.goto(demo_server.url + "/programmes/")
+def test_a_project_leader_in_vern_asks_which_programmes_apply(page, site):
+    page.goto(site.url + "/programmes/")
     page.get_by_label("Le projet est situé à").fill("Vern-sur-Seiche")
     page.get_by_label("Le projet est porté par").select_option("HEALTH_CENTRES")
     page.get_by_role("button", name="Voir les programmes ouverts").click()
     assert "1 programme ouvert s'applique à votre projet" in page.locator(".project").inner_text()
-
-
-@pytest.mark.parametrize("path", ["/programmes/", "/programmes/ville-de-lille-poles-ressources-sante/"])
-def test_programme_pages_have_no_serious_accessibility_violations(page, demo_server, path):
-    page.goto(demo_server.url + path)
-    page.wait_for_load_state("networkidle")
-    assert serious_violations(page) == []

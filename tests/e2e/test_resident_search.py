@@ -3,13 +3,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.axe import serious_violations
-
 pytestmark = pytest.mark.e2e
 
 
-def test_a_resident_finds_a_kine_near_villejean_sorted_by_distance(page, demo_server):
-    page.goto(demo_server.url + "/hubs/")
+def test_a_resident_finds_a_kine_near_villejean_sorted_by_distance(page, site):
+    page.goto(site.url + "/hubs/")
     page.get_by_role("searchbox", name="Recherche").fill("kiné")
     around = page.get_by_label("Autour de")
     around.press_sequentially("Villej")  # suggestions as one types, from /districts/suggest/
@@ -29,8 +27,8 @@ def test_a_resident_finds_a_kine_near_villejean_sorted_by_distance(page, demo_se
     assert page.console_errors == []
 
 
-def test_a_resident_opens_a_hub_and_reads_its_hours_and_state(page, demo_server):
-    page.goto(demo_server.url + "/hubs/?q=blosne")
+def test_a_resident_opens_a_hub_and_reads_its_hours_and_state(page, site):
+    page.goto(site.url + "/hubs/?q=blosne")
     page.get_by_role("link", name="Centre de santé communautaire du Blosne", exact=True).click()
     assert page.get_by_role("row", name="Mardi").inner_text().endswith("08h45–13h00, 14h00–19h00")
     state = page.locator(".badge-open, .badge-closed").first.inner_text()
@@ -38,8 +36,8 @@ def test_a_resident_opens_a_hub_and_reads_its_hours_and_state(page, demo_server)
     assert page.console_errors == []
 
 
-def test_a_resident_compares_two_hubs_from_the_results(page, demo_server):
-    page.goto(demo_server.url + "/hubs/?service=sage-femme")
+def test_a_resident_compares_two_hubs_from_the_results(page, site):
+    page.goto(site.url + "/hubs/?service=sage-femme")
     page.get_by_label("Comparer").first.check()
     page.get_by_label("Comparer").nth(1).check()
     page.get_by_role("button", name="Comparer les lieux cochés").click()
@@ -48,8 +46,8 @@ def test_a_resident_compares_two_hubs_from_the_results(page, demo_server):
     assert page.console_errors == []
 
 
-def test_the_search_form_works_with_the_keyboard_alone(page, demo_server):
-    page.goto(demo_server.url + "/hubs/")
+def test_the_search_form_works_with_the_keyboard_alone(page, site):
+    page.goto(site.url + "/hubs/")
     page.keyboard.press("Tab")  # skip link
     focused = []
     for _ in range(12):
@@ -69,20 +67,3 @@ def test_the_search_form_works_with_the_keyboard_alone(page, demo_server):
         if page.evaluate("!!document.activeElement.closest('ul.cards')"):
             break
     assert page.evaluate("!!document.activeElement.closest('ul.cards')")
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/hubs/",
-        "/hubs/?around=villejean-beauregard&radius_km=10",
-        "/hubs/centre-de-sante-communautaire-du-blosne/",
-        "/hubs/compare/?hub=centre-de-sante-communautaire-du-blosne&hub=espace-sante-olivier-sabouraud",
-        "/professionals/",
-    ],
-)
-def test_resident_pages_have_no_serious_accessibility_violations(page, demo_server, path):
-    page.goto(demo_server.url + path)
-    page.wait_for_load_state("networkidle")
-    assert serious_violations(page) == []
