@@ -7,16 +7,12 @@ search holds a position), never a body; Sentry gets no cookies, headers, bodies 
 import hmac
 import ipaddress
 import logging
-import os
 import time
 from contextlib import ExitStack
 
 import prometheus_client
 from django.conf import settings
 from django.db import connections
-from django.http import Http404, HttpResponse
-from prometheus_client import multiprocess
-from prometheus_client.core import GaugeMetricFamily
 
 from config.http import client_ip
 
@@ -76,22 +72,6 @@ def staff_id(request) -> int | None:
     return user.pk if user is not None and user.is_authenticated and user.is_staff else None
 
 
-class ScheduledJobsCollector:
-    """The scheduled work's last success, read from the database at each scrape (any process may have run it)."""
-
-    def collect(self):
-        from portal.models import ScheduledJob
-
-        gauge = GaugeMetricFamily(
-            "portal_scheduled_job_last_success_timestamp_seconds",
-            "When each scheduled job (manage.py run_scheduled) last finished without error",
-            labels=["job"],
-        )
-        for name, done in ScheduledJob.objects.exclude(last_done=None).values_list("name", "last_done"):
-            gauge.add_metric([name], done.timestamp())
-        yield gauge
-
-
 def metrics_allowed(request) -> bool:
     token = settings.METRICS_TOKEN
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
@@ -102,21 +82,6 @@ def metrics_allowed(request) -> bool:
     except ValueError:
         return False
     return any(address in ipaddress.ip_network(net, strict=False) for net in settings.METRICS_ALLOWED_IPS)
-
-
-def metrics(request):
-    """Prometheus' text format, for allowed addresses or the bearer token; a 404 for anyone else."""
-    if not metrics_allowed(request):
-        raise Http404
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # gunicorn's workers each count; add them up
-        registry = prometheus_client.CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-    else:
-        registry = prometheus_client.REGISTRY
-    jobs = prometheus_client.CollectorRegistry()
-    jobs.register(ScheduledJobsCollector())
-    body = prometheus_client.generate_latest(registry) + prometheus_client.generate_latest(jobs)
-    return HttpResponse(body, content_type=prometheus_client.CONTENT_TYPE_LATEST)
 
 
 def scrub_event(event, hint):

@@ -2,8 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_page
 
-from config import monitoring
-from portal import views
+from portal import metrics, views
 from portal.sitemaps import SITEMAPS
 
 SITEMAP_CACHE_SECONDS = 3600
@@ -12,7 +11,7 @@ SITEMAP_CACHE_SECONDS = 3600
 # For machines, one address whatever the language:
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("metrics", monitoring.metrics, name="metrics"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
