@@ -10,7 +10,7 @@ AUDIT_PACKAGES := $(TEST_PACKAGES) default-jre-headless nodejs npm
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 TEST_ENV := SECURE_SSL_REDIRECT=0 SECRET_KEY=tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 
-.PHONY: help run test lint bench load audit messages system-run system-test system-audit install
+.PHONY: help run test lint bench load audit deploy-test messages system-run system-test system-audit install
 
 help:
 	@echo "make run   install what is missing, migrate, load the demo data, serve on http://127.0.0.1:8000"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench a national-scale directory on a throwaway PostGIS: every public page timed, as a table;"
 	@echo "           then the FINESS and RPPS imports on 100 MB and 1 GB extractions (time, memory)"
 	@echo "make load  the same data served by gunicorn (2 workers) under locust: req/s, p50, p99, errors"
+	@echo "make deploy-test  deploy/ as shipped: nginx (TLS, self-signed) in front of gunicorn on a throwaway PostGIS"
 	@echo "make audit every public page through the W3C Nu validator, axe-core (375 and 1280 px) and Lighthouse"
 
 # apt-get only for the Debian packages that are missing, so a second run costs a dpkg query.
@@ -72,6 +73,10 @@ test: system-test install lint
 	wait $$spatialite; spatialite_rc=$$?; \
 	echo "--- the same suite on the embedded SpatiaLite database"; cat var/spatialite-tests.log; \
 	exit $$(( postgis_rc || spatialite_rc ))
+
+deploy-test: system-test install
+	$(call apt_install,nginx curl openssl)
+	.ci/with-postgis $(PY) deploy/check.py
 
 bench: system-test install
 	$(TEST_ENV) ALLOWED_HOSTS=127.0.0.1,testserver API_ANON_RATE=1000000/minute .ci/with-postgis bash -c \

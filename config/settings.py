@@ -168,6 +168,13 @@ STALE_AFTER_DAYS = 180
 # Hubs a registry import creates: public at once, or unpublished until a city editor reviews them (the admin's
 # "à relire" filter lists them).
 REGISTRY_HUBS_PUBLISHED = env_bool("REGISTRY_HUBS_PUBLISHED", True)
+# The monthly refresh (manage.py refresh_registries): data.gouv.fr's stable links, the departments kept, where
+# the last good files stay, and the largest download accepted.
+REGISTRY_FINESS_URL = os.environ.get("REGISTRY_FINESS_URL", "")
+REGISTRY_RPPS_URL = os.environ.get("REGISTRY_RPPS_URL", "")
+REGISTRY_DEPARTMENTS = env_list("REGISTRY_DEPARTMENTS", "35,59")
+REGISTRY_DIR = Path(os.environ.get("REGISTRY_DIR", BASE_DIR / "var" / "registries"))
+REGISTRY_MAX_MB = int(os.environ.get("REGISTRY_MAX_MB", "3000"))
 
 # The open data (API, FHIR, feeds): read by anyone, from any site, without cookies; anonymous clients are
 # throttled per address in the shared cache.

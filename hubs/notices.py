@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from config.mail import admin_url, queue, site_url
 from config.roles import CITY_EDITORS
-from hubs.models import CorrectionRequest, Hub, RegistrySuggestion
+from hubs.models import CorrectionRequest, Hub, RegistryRefresh, RegistrySuggestion
 
 CONFIRM_SALT = "hubs.confirm-unchanged"
 CONFIRM_LINK_DAYS = 30
@@ -101,6 +101,12 @@ def digest(today: datetime.date) -> bool:
          Hub.objects.filter(status=Hub.Status.CLOSED, provenance__status__by="FINESS", updated_at__gte=week_ago).count(),
          admin_url("hubs_hub_changelist", query="status__exact=CLOSED")),
         (_("lieux peut-être en double"), len(candidate_pairs()), admin_url("hubs_hub_duplicates")),
+        (_("mises à jour des registres réussies cette semaine"),
+         RegistryRefresh.objects.filter(finished_at__gte=week_ago, succeeded=True).count(),
+         admin_url("hubs_registryrefresh_changelist", query="succeeded__exact=1")),
+        (_("mises à jour des registres en échec cette semaine (rien n'a été changé)"),
+         RegistryRefresh.objects.filter(finished_at__gte=week_ago, succeeded=False).count(),
+         admin_url("hubs_registryrefresh_changelist", query="succeeded__exact=0")),
     ]  # fmt: skip
     rows = [{"label": label, "count": count, "url": url} for label, count, url in sections if count]
     if not rows:

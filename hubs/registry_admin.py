@@ -12,7 +12,27 @@ from django.utils.translation import gettext_lazy as _
 
 from config.roles import is_city_editor
 from hubs import duplicates, registry, services
-from hubs.models import Hub, RegistrySuggestion
+from hubs.models import Hub, RegistryRefresh, RegistrySuggestion
+
+
+@admin.register(RegistryRefresh)
+class RegistryRefreshAdmin(admin.ModelAdmin):
+    """The monthly refreshes' reports, read by city editors (the digest links here)."""
+
+    list_display = ["finished_at", "registry", "succeeded", "summary"]
+    list_filter = ["registry", "succeeded"]
+
+    def has_view_permission(self, request, obj=None):
+        return is_city_editor(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RegistrySuggestion)

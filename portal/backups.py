@@ -44,7 +44,9 @@ def _run(args: list[str], env: dict) -> None:
 def make_backup(directory: Path, *, keep: int) -> Path:
     """A dated backup of the default database in `directory`, checked, then only the `keep` newest kept."""
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]  # to the millisecond: names sort by date
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")[
+        :-3
+    ]  # to the millisecond: names sort by date
     target = directory / f"portal-{stamp}{SUFFIX[connection.vendor]}"
     partial = target.with_name(target.name + ".partial")  # never mistaken for a backup if interrupted
     if connection.vendor == "postgresql":
@@ -59,7 +61,9 @@ def make_backup(directory: Path, *, keep: int) -> Path:
         with sqlite3.connect(partial) as copy:
             connection.connection.backup(copy)
             # The check reads CHECK constraints, some written with Django's REGEXP.
-            copy.create_function("REGEXP", 2, lambda pattern, value: bool(re.search(pattern, str(value or ""))))
+            copy.create_function(
+                "REGEXP", 2, lambda pattern, value: bool(re.search(pattern, str(value or "")))
+            )
             if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise CommandError(f"The copy in {partial} is damaged; older backups are kept.")
         copy.close()

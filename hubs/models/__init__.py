@@ -1,6 +1,6 @@
 from hubs.models.corrections import CorrectionRequest
 from hubs.models.hub import EDITOR_ONLY_FIELDS, PARIS, Hub, HubQuerySet, french_holidays
-from hubs.models.registry import HubRedirect, RegistrySuggestion
+from hubs.models.registry import HubRedirect, RegistryRefresh, RegistrySuggestion
 from hubs.models.schedule import Closure, OpeningHours
 from hubs.models.service import Service
 
@@ -12,6 +12,7 @@ __all__ = [
     "Hub",
     "HubQuerySet",
     "HubRedirect",
+    "RegistryRefresh",
     "RegistrySuggestion",
     "OpeningHours",
     "Service",

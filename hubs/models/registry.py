@@ -106,3 +106,19 @@ class HubRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.hub}"
+
+
+class RegistryRefresh(models.Model):
+    """One run of the monthly refresh (manage.py refresh_registries): what it said, for the editors' digest."""
+
+    registry = models.CharField(_("registre"), max_length=10)
+    finished_at = models.DateTimeField(_("terminé le"), auto_now_add=True)
+    succeeded = models.BooleanField(_("réussi"))
+    summary = models.TextField(_("compte rendu"))
+
+    class Meta:
+        verbose_name = _("mise à jour d'un registre")
+        verbose_name_plural = _("mises à jour des registres")
+
+    def __str__(self):
+        return f"{self.registry} {self.finished_at:%Y-%m-%d}"

@@ -1,5 +1,4 @@
-from pathlib import Path
-
+from config.downloads import registry_file
 from config.imports import ImportCommand
 from hubs.finess import KINDS, import_finess
 
@@ -12,7 +11,9 @@ class Command(ImportCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "file", help="the extraction: a path, or an https:// link (downloaded, then kept)"
+        )
         parser.add_argument(
             "--departement", action="append", default=[], help="e.g. 35 or 971 (repeatable, or 35,56)"
         )
@@ -49,9 +50,16 @@ class Command(ImportCommand):
         parser.add_argument("--dry-run", action="store_true", help="count what would change, write nothing")
 
     def handle(self, *args, **options):
-        counts = self.run_import(
+        with registry_file(options["file"], name="finess", progress=options["verbosity"] > 0) as path:
+            counts = self.import_file(path, options)
+        self.report(
+            counts, dry_run=options["dry_run"], communes=options["commune"], verbosity=options["verbosity"]
+        )
+
+    def import_file(self, path, options):
+        return self.run_import(
             lambda progress: import_finess(
-                path=options["file"],
+                path=path,
                 departements=options["departement"],
                 communes=options["commune"],
                 categories=options["category"],
@@ -61,9 +69,6 @@ class Command(ImportCommand):
                 progress=options["verbosity"] > 0,
             ),
             verbosity=0,
-        )
-        self.report(
-            counts, dry_run=options["dry_run"], communes=options["commune"], verbosity=options["verbosity"]
         )
 
     def report(self, counts, *, dry_run, communes, verbosity):

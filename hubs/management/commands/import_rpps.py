@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from config.downloads import registry_file
 from config.imports import ImportCommand
 from hubs.rpps import import_rpps
 
@@ -11,7 +12,9 @@ class Command(ImportCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "file", help="the extraction: a path, or an https:// link (downloaded, then kept)"
+        )
         parser.add_argument("--savoir-faire", type=Path, help="PS_LibreAcces_SavoirFaire (tells GPs apart)")
         parser.add_argument("--dry-run", action="store_true", help="count what would change, write nothing")
         parser.add_argument(
@@ -23,9 +26,14 @@ class Command(ImportCommand):
         )
 
     def handle(self, *args, **options):
-        counts = self.run_import(
+        with registry_file(options["file"], name="rpps", progress=options["verbosity"] > 0) as path:
+            counts = self.import_file(path, options)
+        self.report(counts, options)
+
+    def import_file(self, path, options):
+        return self.run_import(
             lambda progress: import_rpps(
-                path=options["file"],
+                path=path,
                 savoir_faire=options["savoir_faire"],
                 dry_run=options["dry_run"],
                 allow_closures=options["allow_closures"],
@@ -33,6 +41,8 @@ class Command(ImportCommand):
             ),
             verbosity=0,
         )
+
+    def report(self, counts, options):
         verb = "would be" if options["dry_run"] else "were"
         self.stdout.write(
             f"RPPS extraction of {counts['extracted_on']:%Y-%m-%d}: {counts['created']} professionals {verb} "
