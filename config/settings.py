@@ -407,6 +407,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django_guid": {"level": "WARNING"}},  # it would say at each request that it made an id
 }
+# Whole-file open data, written daily by the scheduled work (opendata/exports.py), served at /exports/.
+EXPORTS_DIR = Path(os.environ.get("EXPORTS_DIR", BASE_DIR / "var" / "exports"))
+EXPORTS_KEEP = int(os.environ.get("EXPORTS_KEEP", "7"))
+
 # manage.py backup: where, and how many of the newest to keep (the timer in deploy/ runs it nightly).
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))

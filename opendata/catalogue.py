@@ -155,8 +155,27 @@ DATASETS = [
 ]
 
 
-def dcat(base: str) -> dict:
-    """The catalogue in DCAT-AP, as JSON-LD: what data.gouv.fr and European portals harvest."""
+def whole_files(base: str, files: list, licence: dict) -> list[dict]:
+    return [
+        {
+            "@type": "dcat:Distribution",
+            "dct:title": str(_("Fichier complet %(format)s (gzip)") % {"format": f.format.upper()}),
+            "dcat:accessURL": {"@id": f"{base}{f.url}"},
+            "dcat:downloadURL": {"@id": f"{base}{f.url}"},
+            "dcat:mediaType": {"@id": f"{IANA}/{f.media_type}"},
+            "dcat:compressFormat": {"@id": f"{IANA}/application/gzip"},
+            "dcat:byteSize": f.size,
+            "dct:modified": f.date.isoformat(),
+            "dct:format": {"@id": f"{EU}/file-type/{f.format.upper()}"},
+            "dct:license": {"@id": licence["url"]},
+        }
+        for f in files
+    ]
+
+
+def dcat(base: str, files: dict) -> dict:
+    """The catalogue in DCAT-AP, as JSON-LD: what data.gouv.fr and European portals harvest. `files`: the
+    whole-file exports by dataset (opendata/exports.latest)."""
     licence = settings.OPEN_DATA_LICENCE
     publisher = settings.PUBLISHER["name"] or str(_("Démonstration : aucun éditeur"))
     return {
@@ -193,7 +212,8 @@ def dcat(base: str) -> dict:
                         "dct:license": {"@id": licence["url"]},
                     }
                     for x in d.distributions
-                ],
+                ]
+                + whole_files(base, files.get(d.slug, []), licence),
             }
             for d in DATASETS
         ],

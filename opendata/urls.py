@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/schema/", views.SchemaView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("donnees/catalogue.jsonld", views.open_data_dcat, name="open_data_dcat"),
+    path("exports/<str:name>", views.export_file, name="open_data_export"),
     path("programmes/feed.atom", feeds.ProgrammesFeed(), name="programmes_feed"),
     path("programmes/deadlines.ics", feeds.deadlines_calendar, name="deadlines_calendar"),
     path("districts/<slug:slug>/programmes.atom", feeds.ProgrammesFeed(), name="territory_programmes_feed"),

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_safe
@@ -8,21 +8,31 @@ from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
 from rest_framework.response import Response
 
 from config.http import AnonymousThrottle
-from opendata import catalogue, fhir
+from opendata import catalogue, exports, fhir
 
 
 def open_data(request):
+    files = exports.latest()
     context = {
-        "datasets": catalogue.DATASETS,
+        "datasets": [(dataset, files.get(dataset.slug, [])) for dataset in catalogue.DATASETS],
         "licence": settings.OPEN_DATA_LICENCE,
-        "dcat": catalogue.dcat(site(request)),
+        "dcat": catalogue.dcat(site(request), files),
     }
     return render(request, "opendata/open_data.html", context)
 
 
+@require_safe
+def export_file(request, name):
+    """A whole-file export (nginx serves them itself in production: deploy/nginx)."""
+    if not exports.FILE_NAME.match(name) or not (settings.EXPORTS_DIR / name).is_file():
+        raise Http404
+    path = settings.EXPORTS_DIR / name
+    return FileResponse(path.open("rb"), as_attachment=True, content_type="application/gzip")
+
+
 def open_data_dcat(request):
     return JsonResponse(
-        catalogue.dcat(site(request)),
+        catalogue.dcat(site(request), exports.latest()),
         content_type="application/ld+json",
         json_dumps_params={"ensure_ascii": False},
     )

@@ -16,6 +16,14 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def files_in_tmp(settings, tmp_path):
+    """What commands write (open-data files, downloaded registries, backups) goes to the test's own folder."""
+    settings.EXPORTS_DIR = tmp_path / "exports"
+    settings.REGISTRY_DIR = tmp_path / "registries"
+    settings.BACKUP_DIR = tmp_path / "backups"
+
+
+@pytest.fixture(autouse=True)
 def plain_static_files(settings):
     # The manifest storage needs collectstatic; tests read files straight from static/.
     settings.STORAGES = {

@@ -6,6 +6,7 @@ is claimed by one conditional UPDATE of its row (a lease), so only one of them r
 """
 
 import datetime
+import io
 
 from django.conf import settings
 from django.core.management import call_command
@@ -37,6 +38,12 @@ def reminders(today) -> str:
     return f"{notices.freshness_reminders(today)} freshness reminders queued"
 
 
+def open_data_files(today) -> str:
+    out = io.StringIO()
+    call_command("export_open_data", stdout=out)
+    return "open-data files written: " + "; ".join(out.getvalue().split("\n")).strip("; ")
+
+
 def weekly_digest(today) -> str:
     return "digest queued" if notices.digest(today) else "nothing to report: no digest"
 
@@ -45,6 +52,7 @@ JOBS = [
     ("mail", datetime.timedelta(0), send_mail_queue),
     ("purge", datetime.timedelta(days=1), purge),
     ("reminders", datetime.timedelta(days=1), reminders),
+    ("exports", datetime.timedelta(days=1), open_data_files),
     ("digest", datetime.timedelta(days=7), weekly_digest),
 ]
 
