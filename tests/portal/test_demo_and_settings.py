@@ -128,3 +128,15 @@ def test_the_embedded_spatialite_path_migrates_loads_and_serves(tmp_path):
         env=env,
     )  # fmt: skip
     assert served.stdout.strip().endswith("200 True"), served.stderr
+
+
+def test_the_deploy_environment_template_lists_every_setting_the_portal_reads():
+    read = re.compile(r'(?:os\.environ(?:\.get)?[\(\[]|env_bool\(|env_list\()\s*"([A-Z_0-9]+)"')
+    sources = [
+        settings.BASE_DIR / "config" / "settings.py",
+        settings.BASE_DIR / "deploy" / "gunicorn.conf.py",
+    ]
+    names = {name for source in sources for name in read.findall(source.read_text())}
+    template = (settings.BASE_DIR / "deploy" / "env.example").read_text()
+    listed = set(re.findall(r"^#? ?([A-Z_0-9]+)=", template, re.MULTILINE))
+    assert len(names) > 50 and names - listed == set()
