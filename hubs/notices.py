@@ -16,8 +16,10 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
+from accounts.models import addresses_by_language
 from config.mail import admin_url, queue, site_url
 from config.roles import CITY_EDITORS
 from hubs.models import CorrectionRequest, Hub, RegistryRefresh, RegistrySuggestion
@@ -26,23 +28,29 @@ CONFIRM_SALT = "hubs.confirm-unchanged"
 CONFIRM_LINK_DAYS = 30
 
 
-def editors_addresses() -> list[str]:
-    users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
-    return list(users.filter(groups__name=CITY_EDITORS).values_list("email", flat=True))
+def editors():
+    return get_user_model().objects.filter(is_staff=True, groups__name=CITY_EDITORS)
 
 
-def managers_addresses(hub: Hub) -> list[str]:
-    return list(hub.managers.filter(is_active=True).exclude(email="").values_list("email", flat=True))
+def to_staff(users, *, template: str, context: dict, once: str) -> bool:
+    """One mail per language the recipients read, each in its language; False when nobody was mailed."""
+    queued = [
+        queue(to=addresses, template=template, context=context, language=language,
+              once=once if language == settings.LANGUAGE_CODE else f"{once}:{language}")
+        for language, addresses in addresses_by_language(users).items()
+    ]  # fmt: skip
+    return any(queued)
 
 
 def new_report(report: CorrectionRequest) -> bool:
-    to = managers_addresses(report.hub) or editors_addresses()
+    managers = report.hub.managers.all()
     context = {
         "report": report,
         "hub": report.hub,
         "url": admin_url("hubs_correctionrequest_change", report.pk),
     }
-    return queue(to=to, template="new_report", context=context, once=f"report:{report.pk}:new")
+    to = managers if addresses_by_language(managers) else editors()
+    return to_staff(to, template="new_report", context=context, once=f"report:{report.pk}:new")
 
 
 def report_closed(report: CorrectionRequest) -> bool:
@@ -80,7 +88,7 @@ def freshness_reminders(today: datetime.date) -> int:
             "edit_url": admin_url("hubs_hub_change", hub.pk),
         }
         key = f"fresh:{hub.pk}:{hub.last_checked_on or 'never'}"
-        sent += queue(to=managers_addresses(hub), template="freshness_reminder", context=context, once=key)
+        sent += to_staff(hub.managers.all(), template="freshness_reminder", context=context, once=key)
     return sent
 
 
@@ -93,7 +101,7 @@ def digest(today: datetime.date) -> bool:
     open_reports = CorrectionRequest.objects.exclude(status__in=CorrectionRequest.Status.closed())
     sections = [
         (_("signalements d'habitants ouverts"), open_reports.count(), admin_url("hubs_correctionrequest_changelist", query="status__exact=NEW")),
-        (_("lieux sans vérification depuis %(days)d jours") % {"days": settings.REMIND_EDITORS_AFTER_DAYS},
+        (format_lazy(_("lieux sans vérification depuis {days} jours"), days=settings.REMIND_EDITORS_AFTER_DAYS),
          Hub.objects.published().checked_before(stale_limit).count(), admin_url("hubs_hub_changelist", query="verification=stale")),
         (_("suggestions des registres en attente"), RegistrySuggestion.objects.filter(status=RegistrySuggestion.Status.PENDING).count(),
          admin_url("hubs_registrysuggestion_changelist", query="status__exact=PENDING")),
@@ -108,13 +116,21 @@ def digest(today: datetime.date) -> bool:
          RegistryRefresh.objects.filter(finished_at__gte=week_ago, succeeded=False).count(),
          admin_url("hubs_registryrefresh_changelist", query="succeeded__exact=0")),
     ]  # fmt: skip
+    # Labels stay lazy: each editor's mail renders them in the language they read.
     rows = [{"label": label, "count": count, "url": url} for label, count, url in sections if count]
     if not rows:
         return False
     year, week, _day = today.isocalendar()
     # One mail each (an editor does not see the others' addresses); all are queued before any() looks.
     queued = [
-        queue(to=[to], template="digest", context={"rows": rows}, once=f"digest:{year}-{week}:{to}")
-        for to in editors_addresses()
+        queue(
+            to=[to],
+            template="digest",
+            context={"rows": rows},
+            language=language,
+            once=f"digest:{year}-{week}:{to}",
+        )
+        for language, addresses in addresses_by_language(editors()).items()
+        for to in addresses
     ]
     return any(queued)

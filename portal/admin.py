@@ -99,7 +99,7 @@ class ScheduledJobAdmin(admin.ModelAdmin):
 class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
-        fields = ["email", "role", "hubs"]
+        fields = ["email", "role", "hubs", "language"]
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -121,7 +121,7 @@ class InvitationAdmin(SimpleHistoryAdmin):
     """City editors invite hub managers; only superusers invite editors. The link goes by mail, never on screen."""
 
     form = InvitationForm
-    list_display = ["email", "role", "state", "created_at", "expires_at", "invited_by"]
+    list_display = ["email", "role", "language", "state", "created_at", "expires_at", "invited_by"]
     ordering = ["-created_at", "pk"]
     autocomplete_fields = ["hubs"]
     actions = ["resend", "revoke"]

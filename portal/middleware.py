@@ -8,6 +8,8 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.models import remember_language
+
 
 class FirstVisitLanguageMiddleware:
     """A first visit (no language chosen yet) from a browser that prefers English lands on the English page.
@@ -44,8 +46,25 @@ SIGNED_IN_AT, LAST_SEEN = "signed_in_at", "last_seen"
 
 
 def note_sign_in(sender, request, user, **kwargs) -> None:
-    """Connected to `user_logged_in`: when the session started, for StaffSessionLimits."""
+    """Connected to `user_logged_in`: when the session started, for StaffSessionLimits; and the language the
+    person signs in with, the one their mail is then written in."""
     request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = int(time.time())
+    remember_language(user, translation.get_language())
+
+
+class StaffLanguage:
+    """The admin (and its password reset) in the language the person reads: their choice on the site (its
+    cookie), else their browser's. Django gives unprefixed addresses the default language; the admin has none."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/admin/"):
+            language = translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
 
 
 class StaffSessionLimits:

@@ -30,6 +30,9 @@ class Invitation(models.Model):
     email = models.EmailField(_("adresse électronique"))
     role = models.CharField(_("rôle"), max_length=12, choices=Role.choices, default=Role.HUB_MANAGER)
     hubs = models.ManyToManyField("hubs.Hub", verbose_name=_("lieux gérés"), blank=True, related_name="+")
+    language = models.CharField(
+        _("langue des messages"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("invité par"),

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import remember_language
 from config.mail import queue, site_url
 from config.roles import CITY_EDITORS, HUB_MANAGERS, ensure_groups
 from portal.models import Invitation
@@ -25,8 +27,9 @@ class InvitationRefused(Exception):
 
 
 @transaction.atomic
-def create_staff_account(*, username: str, email: str, role: str, hubs, password: str):
-    """role: "city-editor" or "hub-manager" (with at least one hub). Raises ValidationError on a weak password."""
+def create_staff_account(*, username: str, email: str, role: str, hubs, password: str, language: str = ""):
+    """role: "city-editor" or "hub-manager" (with at least one hub). Raises ValidationError on a weak password.
+    `language`: the one their mail is written in (else the site's, until they sign in)."""
     user = get_user_model()(username=username, email=email, is_staff=True)
     validate_password(password, user)
     user.set_password(password)
@@ -35,6 +38,7 @@ def create_staff_account(*, username: str, email: str, role: str, hubs, password
     user.groups.add(Group.objects.get(name=CITY_EDITORS if role == "city-editor" else HUB_MANAGERS))
     for hub in hubs:
         hub.managers.add(user)
+    remember_language(user, language or settings.LANGUAGE_CODE)
     return user
 
 
@@ -61,6 +65,7 @@ def send_invitation(invitation: Invitation, *, by) -> None:
         to=[invitation.email],
         template="invitation",
         context=context,
+        language=invitation.language,
         once=f"invitation:{invitation.token_hash}",
     )
 
@@ -86,7 +91,12 @@ def accept_invitation(token: str, *, username: str, password: str):
         raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="taken")
     role = "city-editor" if invitation.role == Invitation.Role.CITY_EDITOR else "hub-manager"
     user = create_staff_account(
-        username=username, email=invitation.email, role=role, hubs=invitation.hubs.all(), password=password
+        username=username,
+        email=invitation.email,
+        role=role,
+        hubs=invitation.hubs.all(),
+        password=password,
+        language=invitation.language,
     )
     claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
         accepted_at=timezone.now(), user=user

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -151,6 +152,9 @@ class StaffAdminSite(admin.AdminSite):
         except services.InvitationRefused as refusal:
             context = {**self.each_context(request), "title": _("Invitation"), "refusal": str(refusal)}
             return TemplateResponse(request, "admin/accept_invitation.html", context, status=400)
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:  # no choice of their own yet: the invitation's
+            translation.activate(invitation.language)
+            request.LANGUAGE_CODE = invitation.language
         form = AcceptInvitationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -166,8 +170,17 @@ class StaffAdminSite(admin.AdminSite):
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 hub = invitation.hubs.order_by("name").first()
                 target = reverse("admin:hubs_hub_change", args=[hub.pk]) if hub else reverse("admin:index")
-                # The second factor is offered at once (required of editors): enrol, then on to their hub.
-                return redirect(f"{reverse('admin:second_factor_enrol')}?next={target}")
+                # The second factor is offered at once (required of editors): enrol, then on to their hub,
+                # in the language they were invited in.
+                response = redirect(f"{reverse('admin:second_factor_enrol')}?next={target}")
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    request.LANGUAGE_CODE,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                )
+                return response
         context = {
             **self.each_context(request),
             "title": _("Créer votre compte"),

@@ -18,8 +18,10 @@ from tests.staff import BLOSNE, PASSWORD, hub, logged_in
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("outbox")]
 
 
-def invite(client, email="nouvelle@example.org", role=Invitation.Role.HUB_MANAGER, hubs=(BLOSNE,)):
-    data = {"email": email, "role": role, "hubs": [hub(slug).pk for slug in hubs]}
+def invite(
+    client, email="nouvelle@example.org", role=Invitation.Role.HUB_MANAGER, hubs=(BLOSNE,), language="fr"
+):
+    data = {"email": email, "role": role, "hubs": [hub(slug).pk for slug in hubs], "language": language}
     return client.post(reverse("admin:portal_invitation_add"), data)
 
 

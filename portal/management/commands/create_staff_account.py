@@ -1,5 +1,6 @@
 import getpass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -19,6 +20,12 @@ class Command(BaseCommand):
             "--hub", action="append", default=[], metavar="SLUG", help="a hub this manager edits"
         )
         parser.add_argument("--password", help="(for scripts) otherwise asked twice on the terminal")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="the language of their mail (until they sign in, which sets it to the one they use)",
+        )
 
     def handle(self, *args, **options):
         hubs = list(Hub.objects.filter(slug__in=options["hub"]))
@@ -38,6 +45,7 @@ class Command(BaseCommand):
                 role=options["role"],
                 hubs=hubs,
                 password=password,
+                language=options["language"],
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
