@@ -152,7 +152,9 @@ class StaffAdminSite(admin.AdminSite):
         except services.InvitationRefused as refusal:
             context = {**self.each_context(request), "title": _("Invitation"), "refusal": str(refusal)}
             return TemplateResponse(request, "admin/accept_invitation.html", context, status=400)
-        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:  # no choice of their own yet: the invitation's
+        if (
+            settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+        ):  # no choice of their own yet: the invitation's
             translation.activate(invitation.language)
             request.LANGUAGE_CODE = invitation.language
         form = AcceptInvitationForm(request.POST or None)

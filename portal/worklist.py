@@ -3,16 +3,24 @@
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.roles import is_city_editor
+from hubs.duplicates import candidate_pairs
 from hubs.models import CorrectionRequest, Hub, OpeningHours, RegistrySuggestion
 from professionals.models import Membership
 
 MANAGER_HUBS_SHOWN = 20
+DUPLICATES_KEY, DUPLICATES_SECONDS = "worklist:duplicates", 3600
+
+
+def duplicate_count() -> int:
+    # A self-join on every hub: counted at most hourly, for all editors at once (the shared cache).
+    return cache.get_or_set(DUPLICATES_KEY, lambda: len(candidate_pairs()), DUPLICATES_SECONDS)
 
 
 def worklist_for(user) -> dict:
@@ -33,6 +41,7 @@ def worklist_for(user) -> dict:
              reverse("admin:hubs_registrysuggestion_changelist") + "?status__exact=PENDING"),
             (_("lieux créés par un registre, à relire"), Hub.objects.awaiting_review().count(),
              reverse("admin:hubs_hub_changelist") + "?verification=review"),
+            (_("lieux peut-être en double"), duplicate_count(), reverse("admin:hubs_hub_duplicates")),
         ]  # fmt: skip
     context = {"queues": [{"label": label, "count": n, "url": url} for label, n, url in queues], "hubs": []}
     if not editor:

@@ -108,7 +108,14 @@ def test_the_admin_home_starts_with_each_persons_work(client, manager, editor):
     assert row["hub"].slug == BLOSNE and "téléphone" in row["missing"]
     assert work["queues"][0]["count"] == 1
     assert "1 signalements d'habitants à traiter" in html.unescape(home.content.decode())
+    from django.core.cache import cache
+
+    from tests.factories import HubFactory
+
+    cache.clear()
+    HubFactory(siret="12345678900011", name="Cabinet A"), HubFactory(siret="12345678900011", name="Cabinet B")
     editor_home = logged_in(client, editor).get(reverse("admin:index")).context["worklist"]
-    assert not editor_home["hubs"] and {"suggestions des registres en attente"} <= {
-        q["label"] for q in editor_home["queues"]
-    }
+    queues = {q["label"]: q for q in editor_home["queues"]}
+    assert not editor_home["hubs"] and "suggestions des registres en attente" in queues
+    duplicates = queues["lieux peut-être en double"]
+    assert duplicates["count"] >= 1 and duplicates["url"] == reverse("admin:hubs_hub_duplicates")
