@@ -1,5 +1,20 @@
+import operator
+from functools import reduce
+
 from django.contrib.gis.db import models
-from django.db.models import Case, ExpressionWrapper, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,24 +28,16 @@ class TerritoryQuerySet(models.QuerySet):
 
     def places(self):
         """Quartiers, communes and cities, as residents pick them in a search form."""
-        return (
-            self.filter(level__in=[Territory.Level.DISTRICT, Territory.Level.CITY])
-            .defer("boundary")
-            .by_name()
-        )
+        return self.filter(level__in=PLACES).defer("boundary").by_name()
 
     def covering(self, location):
         """Territories whose boundary covers the point (a point on a shared edge counts)."""
         return self.filter(boundary__isnull=False, boundary__covers=location)
 
     def within(self, territory):
-        """The territory and everything under it (the tree is at most five levels deep)."""
+        """The territory and everything under it, whatever the depth of the tree (LEVELS)."""
         return self.filter(
-            Q(pk=territory.pk)
-            | Q(parent=territory)
-            | Q(parent__parent=territory)
-            | Q(parent__parent__parent=territory)
-            | Q(parent__parent__parent__parent=territory)
+            reduce(operator.or_, [Q(pk=territory.pk), *(Q(**{up: territory}) for up in ANCESTORS)])
         )
 
     def enclosing(self, territory):
@@ -40,13 +47,11 @@ class TerritoryQuerySet(models.QuerySet):
     def enclosing_any(self, territory_ids):
         """Those territories and every territory above any of them.
 
-        The ids come from one query following `parent` four times (primary-key joins): filtering on an OR of
-        reverse joins instead costs a scan of the whole tree once it has 35,000 communes.
+        The ids come from one query following `parent` up the whole tree (primary-key joins): filtering on an OR
+        of reverse joins instead costs a scan of the whole tree once it has 35,000 communes.
         """
         ids = {pk for pk in territory_ids if pk}
-        chains = Territory.objects.filter(pk__in=ids).values_list(
-            "parent", "parent__parent", "parent__parent__parent", "parent__parent__parent__parent"
-        )
+        chains = Territory.objects.filter(pk__in=ids).values_list(*ANCESTORS)
         ids |= {pk for chain in chains for pk in chain if pk}
         return self.filter(pk__in=ids)
 
@@ -61,7 +66,7 @@ class TerritoryQuerySet(models.QuerySet):
         """
         counts = DirectoryCount.objects.filter(territory=OuterRef("pk")).values("territory")
         gp_figures = DensityFigure.objects.filter(territory=OuterRef("pk"), profession__counts_as_gp=True)
-        listed = self.filter(level__in=[Territory.Level.DISTRICT, Territory.Level.CITY]).annotate(
+        listed = self.filter(level__in=PLACES).annotate(
             head=Case(When(level=Territory.Level.CITY, then=F("name")), default=F("parent__name")),
             is_head=Case(When(level=Territory.Level.CITY, then=Value(0)), default=Value(1)),
             hub_total=Coalesce(
@@ -166,15 +171,29 @@ class Territory(models.Model):
         return chain
 
 
+# The tree, described once. Levels from the smallest up; adding one (IRIS under the quartier) changes LEVELS and
+# the importer, and every lookup below follows.
+LEVELS = list(Territory.Level)
+TREE_DEPTH = len(LEVELS)  # a territory has at most this many territories on its way up, itself included
+ANCESTORS = ["__".join(["parent"] * hops) for hops in range(1, TREE_DEPTH)]  # parent, parent__parent, …
+PLACES = [Territory.Level.DISTRICT, Territory.Level.CITY]  # what residents pick, and /districts/ lists
+
+
+def level_rank(field: str = "level") -> Case:
+    """A level's place in LEVELS (0 for the smallest), to order by size rather than by the code's spelling."""
+    whens = [When(**{field: level}, then=Value(rank)) for rank, level in enumerate(LEVELS)]
+    return Case(*whens, output_field=IntegerField())
+
+
 class DensityFigureQuerySet(models.QuerySet):
     def for_gps_around(self, territory):
         """GP figures of a hub's quartier and city, newest first: what a hub page sets beside it."""
         return (
             self.filter(territory__in=Territory.objects.enclosing(territory), profession__counts_as_gp=True)
-            .filter(territory__level__in=[Territory.Level.DISTRICT, Territory.Level.CITY])
+            .filter(territory__level__in=PLACES)
             .select_related("territory", "profession")
             .defer("territory__boundary")
-            .order_by("-territory__level", "-year", "pk")
+            .order_by(level_rank("territory__level"), "-year", "pk")  # the quartier's before its city's
         )
 
 

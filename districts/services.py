@@ -13,7 +13,7 @@ from django.db import transaction
 from config.geo import as_multipolygon, validate_wgs84
 from config.imports import ImportProblem, Progress, open_csv, quiet, require_columns
 from config.text import unique_slug
-from districts.models import Territory
+from districts.models import PLACES, Territory
 from districts.signals import territories_changed
 
 
@@ -111,12 +111,7 @@ def _boundary(geometry: dict | None, label: str):
 @transaction.atomic
 def import_populations(*, path: Path, year: int, source: str, progress: Progress = quiet) -> int:
     """Set the population of every commune-level territory whose INSEE code is in the file."""
-    by_code = {
-        t.code: t
-        for t in Territory.objects.filter(level__in=[Territory.Level.CITY, Territory.Level.DISTRICT]).exclude(
-            code=""
-        )
-    }
+    by_code = {t.code: t for t in Territory.objects.filter(level__in=PLACES).exclude(code="")}
     updated = 0
     with open_csv(path) as handle:
         reader = csv.DictReader(handle, delimiter=";")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from districts import stats
 from districts.forms import CompareForm, PlaceField, TerritorySortForm
 from districts.map_data import districts_geojson
-from districts.models import Territory
+from districts.models import ANCESTORS, Territory
 
 # Density classes for the choropleth, per 10,000 inhabitants; viridis colours read well with colour blindness.
 # Darkest for the lowest density: the districts in need stand out.
@@ -46,7 +46,7 @@ def territory_list(request):
 
 def territory_detail(request, slug):
     territory = get_object_or_404(
-        Territory.objects.select_related("parent__parent__parent__parent").defer("boundary"), slug=slug
+        Territory.objects.select_related(ANCESTORS[-1]).defer("boundary"), slug=slug
     )
     context = {
         "territory": territory,

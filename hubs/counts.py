@@ -20,13 +20,12 @@ from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from districts.map_data import forget_districts_geojson
-from districts.models import DirectoryCount, Territory
+from districts.models import TREE_DEPTH, DirectoryCount, Territory
 from hubs.map_data import forget_maps
 from hubs.models import Hub
 from hubs.models.hub import published_in_bulk
 from professionals.models import Membership, Professional, activity_changed_in_bulk
 
-TREE_DEPTH = 5  # quartier, city, department, region, country
 _deferred = ContextVar("counts_deferred", default=False)
 
 

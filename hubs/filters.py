@@ -24,9 +24,13 @@ def service_choices() -> list[tuple[str, str]]:
     return list(Service.objects.order_by("name", "pk").values_list("slug", "name"))
 
 
-def yes_only(label):
-    """A checkbox: ticked filters, unticked (or absent) does not filter the other way."""
-    return django_filters.BooleanFilter(label=label, method="filter_flag", widget=forms.CheckboxInput)
+def yes_only(label, narrow):
+    """A checkbox: ticked, `narrow(hubs)` is applied; unticked (or absent) does not filter the other way."""
+
+    def apply(queryset, _name, ticked):
+        return narrow(queryset) if ticked else queryset
+
+    return django_filters.BooleanFilter(label=label, method=apply, widget=forms.CheckboxInput)
 
 
 class HubSearchForm(PositionForm):
@@ -99,10 +103,14 @@ class HubFilter(django_filters.FilterSet):
         label=_("Type de lieu"), choices=Hub.Kind.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     territory = PlaceFilter(label=_("Territoire"), method="filter_territory")
-    tiers_payant = yes_only(_("Tiers payant"))
-    accepting = yes_only(_("Accepte de nouveaux patients"))
-    open_now = yes_only(_("Ouvert maintenant"))
-    wheelchair = yes_only(_("Accessible en fauteuil roulant"))
+    tiers_payant = yes_only(_("Tiers payant"), lambda hubs: hubs.filter(tiers_payant=True))
+    accepting = yes_only(
+        _("Accepte de nouveaux patients"), lambda hubs: hubs.filter(accepting_new_patients=Availability.YES)
+    )
+    open_now = yes_only(_("Ouvert maintenant"), lambda hubs: hubs.open_at(timezone.now()))
+    wheelchair = yes_only(
+        _("Accessible en fauteuil roulant"), lambda hubs: hubs.filter(wheelchair_access=Availability.YES)
+    )
     language = django_filters.CharFilter(
         label=_("Langue parlée"), field_name="languages", lookup_expr="icontains", max_length=40
     )
@@ -120,17 +128,6 @@ class HubFilter(django_filters.FilterSet):
 
     def filter_territory(self, queryset, name, value):
         return queryset.in_territories(Territory.objects.within(value))
-
-    def filter_flag(self, queryset, name, value):
-        if not value:
-            return queryset
-        if name == "tiers_payant":
-            return queryset.filter(tiers_payant=True)
-        if name == "accepting":
-            return queryset.filter(accepting_new_patients=Availability.YES)
-        if name == "wheelchair":
-            return queryset.filter(wheelchair_access=Availability.YES)
-        return queryset.open_at(timezone.now())
 
     def filter_queryset(self, queryset):
         # The form also carries the point, radius, map box and sort: they are not filters of their own.
