@@ -205,7 +205,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"AvailabilityEnum": "professionals.models.Availability"},
+    "ENUM_NAME_OVERRIDES": {"AvailabilityEnum": "config.choices.Availability"},
 }
 # What the city publishes is under the Licence Ouverte 2.0; each source keeps its own licence (/donnees/).
 OPEN_DATA_LICENCE = {

@@ -10,9 +10,9 @@ class HubsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from districts.signals import territories_changed
-        from hubs import counts
+        from hubs import counts, signals
         from hubs.services import follow_boundaries
 
         territories_changed.connect(follow_boundaries, dispatch_uid="hubs-follow-boundaries")
-        counts.connect_signals()
+        signals.connect_signals()
         post_migrate.connect(counts.count_if_never_counted, sender=self, dispatch_uid="hubs-count-once")

@@ -6,13 +6,14 @@ from django.contrib.gis.geos import Polygon
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import Availability
 from config.text import TextSearchFilter
 from districts.forms import PlaceField, PlaceFilter
 from districts.models import Territory
 from hubs.forms import PositionForm
 from hubs.models import Hub, Service
 from professionals.filters import profession_choices
-from professionals.models import Availability, Profession
+from professionals.models import Profession
 
 MAX_QUERY_LENGTH = 200
 DEFAULT_RADIUS_KM = 2

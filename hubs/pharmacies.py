@@ -12,13 +12,13 @@ from pathlib import Path
 from django.db import transaction
 
 from config import geo, provenance
+from config.choices import Availability
 from config.imports import ImportProblem, Progress, quiet
 from config.text import unique_slug
 from hubs import registry
 from hubs.counts import counts_deferred
 from hubs.models import Hub, OpeningHours, Service
 from hubs.services import save_hub
-from professionals.models import Availability
 
 DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 PHARMACY_SOURCE = "Métropole Européenne de Lille, pharmacies (OpenStreetMap, ODbL), 1er avril 2022"

@@ -1,4 +1,4 @@
-"""Every write to a hub goes through here, and so through its version check; also the pharmacy import.
+"""Writes that span models: every write to a hub (through its version check), merges, and a resident's report.
 
 A hub carries a version. A writer says which version it started from; the write is a conditional UPDATE
 on that version (`claim_version`), so of two people editing the same hub the second is refused instead of
@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from config import provenance
 from config.history import display_value
+from hubs import notices
 from hubs.counts import counts_deferred
-from hubs.models import Closure, Hub, HubRedirect, OpeningHours
+from hubs.models import Closure, CorrectionRequest, Hub, HubRedirect, OpeningHours
 from professionals.models import Membership
 
 # Fields only the verification action writes, and the version itself: never restored from history.
@@ -105,6 +106,16 @@ def save_hub(hub: Hub, *, expected_version: int | None, user=None, update_fields
 
 
 @transaction.atomic
+@transaction.atomic
+def submit_report(*, report: CorrectionRequest, hub: Hub, language: str) -> CorrectionRequest:
+    """A resident's report on `hub`: stored, and the mail to the hub's staff queued with it (sent by
+    run_scheduled, so a mail server that is down loses nothing)."""
+    report.hub, report.language = hub, language
+    report.save()
+    notices.new_report(report)
+    return report
+
+
 def mark_verified(hubs: Iterable[Hub], *, user) -> int:
     """A city editor checked these hubs today: the date the public page shows as "vérifié le"."""
     today, count = timezone.localdate(), 0

@@ -21,7 +21,7 @@ from config import provenance
 from config.http import client_key, take
 from config.paging import CappedPaginator
 from districts.models import DensityFigure
-from hubs import notices
+from hubs import notices, services
 from hubs.filters import MAX_RADIUS_KM, HubFilter
 from hubs.forms import CompareHubsForm, CorrectionForm, HubField
 from hubs.map_data import MAP_CACHE_SECONDS, hubs_geojson, map_geojson, map_version
@@ -135,10 +135,7 @@ def hub_report(request, slug):
     )
     if not allowed:
         return render(request, "hubs/report_refused.html", {"hub": hub, "reason": "rate"}, status=429)
-    correction = form.save(commit=False)
-    correction.hub, correction.language = hub, translation.get_language()
-    correction.save()
-    notices.new_report(correction)  # queued: sent by run_scheduled, kept if the mail server is down
+    services.submit_report(report=form.save(commit=False), hub=hub, language=translation.get_language())
     messages.success(
         request, _("Merci : votre signalement a été transmis à l'équipe qui tient cette fiche à jour.")
     )

@@ -2,10 +2,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import Availability
 from config.text import TextSearchFilter
 from districts.forms import PlaceFilter
 from districts.models import Territory
-from professionals.models import Availability, Profession, Professional
+from professionals.models import Profession, Professional
 
 
 def profession_choices() -> list[tuple[str, str]]:

@@ -6,26 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.choices import Availability, Weekday
 from config.text import SearchableQuerySet, normalise
 
 RPPS_PATTERN = r"^[0-9]{11}$"
 WEEKDAYS_PATTERN = r"^[0-6]*$"
-
-
-class Availability(models.TextChoices):
-    YES = "YES", _("Oui")
-    NO = "NO", _("Non")
-    UNKNOWN = "UNKNOWN", _("Non renseigné")
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Lundi")
-    TUESDAY = 1, _("Mardi")
-    WEDNESDAY = 2, _("Mercredi")
-    THURSDAY = 3, _("Jeudi")
-    FRIDAY = 4, _("Vendredi")
-    SATURDAY = 5, _("Samedi")
-    SUNDAY = 6, _("Dimanche")
 
 
 class Profession(models.Model):
@@ -51,7 +36,7 @@ class Profession(models.Model):
         return self.name
 
 
-# Sent after a bulk `update(active=…)`, which sends no post_save: hubs/counts.py keeps the listing true.
+# Sent after a bulk `update(active=…)`, which sends no post_save: hubs/signals.py keeps the listing true.
 activity_changed_in_bulk = Signal()
 
 

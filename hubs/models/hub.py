@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from config import geo, provenance
+from config.choices import Availability, Weekday
 from config.roles import is_city_editor
 from config.text import SearchableQuerySet, normalise
 from hubs.models.schedule import Closure, OpeningHours
 from hubs.models.service import Service
-from professionals.models import Availability, Membership, Professional, Weekday
+from professionals.models import Membership, Professional
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -48,7 +49,7 @@ def french_holidays(year: int) -> holidays.HolidayBase:
     return holidays.France(years=year)
 
 
-# Sent after a bulk `update(published=…)`, which sends no post_save: hubs/counts.py keeps what depends on
+# Sent after a bulk `update(published=…)`, which sends no post_save: hubs/signals.py keeps what depends on
 # publication (who is listed, the counts, the maps) true on this path too.
 published_in_bulk = Signal()
 

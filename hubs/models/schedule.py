@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from professionals.models import Weekday
+from config.choices import Weekday
 
 
 class OpeningHours(models.Model):

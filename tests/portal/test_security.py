@@ -130,7 +130,7 @@ def test_positions_out_of_range_are_refused_with_a_message(client, editor, coord
 
 def test_a_territory_file_with_coordinates_out_of_range_imports_nothing(tmp_path):
     from config.imports import ImportProblem
-    from districts.services import import_territories
+    from districts.imports import import_territories
 
     path = tmp_path / "bad.geojson"
     ring = [[1e300, 1e300], [1e300 + 1, 1e300], [1e300, 1e300 + 1], [1e300, 1e300]]

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from programmes.imports import COLUMNS, funder_kind, is_about_health
 from programmes.models import Funder, SupportProgramme
-from programmes.services import COLUMNS, funder_kind, is_about_health
 
 pytestmark = pytest.mark.django_db
 AIDES = Path(settings.BASE_DIR) / "fixtures" / "data" / "aides_territoires_periurbain.csv"
@@ -314,7 +314,7 @@ def test_dates_read_as_french_writes_them_and_a_closed_programme_never_says_perm
 
 
 def test_the_long_date_filter_writes_the_first_of_the_month_as_1er():
-    from districts.templatetags.french import long_date
+    from districts.templatetags.dates import long_date
 
     assert long_date(datetime.date(2026, 9, 1)) == "1er septembre 2026"
     assert long_date(datetime.date(2026, 9, 2)) == "2 septembre 2026"
@@ -322,7 +322,7 @@ def test_the_long_date_filter_writes_the_first_of_the_month_as_1er():
 
 
 def test_an_export_with_categories_is_selected_on_them_not_on_its_text():
-    from programmes.services import is_about_health
+    from programmes.imports import is_about_health
 
     assert is_about_health({"Thématiques": "Santé / Accès aux soins", "Nom": "Un appel à projets"})
     assert not is_about_health({"Thématiques": "Énergie / Rénovation", "Nom": "La santé de vos bâtiments"})

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from config.imports import ImportCommand
-from districts.services import import_populations
+from districts.imports import import_populations
 
 
 class Command(ImportCommand):

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from config.imports import ImportCommand
+from districts.imports import import_territories
 from districts.models import Territory
-from districts.services import import_territories
 
 
 class Command(ImportCommand):

@@ -16,14 +16,14 @@ from django.db.models import Q
 
 from config import geo
 from config.imports import progress_line
+from districts.imports import import_populations, import_territories
 from districts.models import DensityFigure, Territory
-from districts.services import import_populations, import_territories
 from hubs.models import Hub, OpeningHours, Service
 from hubs.pharmacies import import_pharmacies
 from hubs.services import save_hub
 from portal.context_processors import DEMO_CACHE_KEY
+from professionals.imports import import_ameli_densities
 from professionals.models import Membership, Profession, Professional
-from professionals.services import import_ameli_densities
 from programmes.models import Beneficiary, Funder, Funding, SupportProgramme, SupportType
 
 FIXTURES = settings.BASE_DIR / "fixtures"

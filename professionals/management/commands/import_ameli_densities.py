@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from config.imports import ImportCommand
-from professionals.services import import_ameli_densities
+from professionals.imports import import_ameli_densities
 
 
 class Command(ImportCommand):

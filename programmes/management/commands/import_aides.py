@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from config.imports import ImportCommand
-from programmes.services import import_aides
+from programmes.imports import import_aides
 
 
 class Command(ImportCommand):
