@@ -122,7 +122,7 @@ class HubAdmin(ImportExportModelAdmin, GuardedHistoryAdmin, LeafletGeoAdmin):
             _("Reconnaissance, sources et responsables"),
             {
                 "fields": [
-                    "ars_recognised", "participatory", "opened_on", "supporters", "finess", "managers",
+                    "ars_recognised", "participatory", "opened_on", "supporters", "finess", "siret", "managers",
                     ("last_verified_on", "verified_by"), "source", "source_url", "is_demo",
                 ]
             },

@@ -15,6 +15,7 @@ from config.spreadsheet import AllOrNothingResource
 from districts.models import Territory
 from hubs import services
 from hubs.models import Hub, Service
+from hubs.schema import EXPORT_COLUMNS
 
 
 class OptionalCode(CharWidget):
@@ -41,11 +42,7 @@ class HubResource(AllOrNothingResource):
     class Meta:
         model = Hub
         import_id_fields = ["slug"]
-        fields = [
-            "slug", "name", "kind", "status", "street", "postcode", "city", "lat", "lng", "territory", "phone",
-            "email", "website", "services", "tiers_payant", "accepting_new_patients", "accepting_as_of",
-            "wheelchair_access", "languages", "published", "finess", "version",
-        ]  # fmt: skip
+        fields = EXPORT_COLUMNS  # hubs/schema.py
         export_order = fields
         skip_unchanged = True
         report_skipped = True

@@ -19,6 +19,7 @@ from config.history import display_value
 from hubs import notices
 from hubs.counts import counts_deferred
 from hubs.models import Closure, CorrectionRequest, Hub, HubRedirect, OpeningHours
+from hubs.schema import FILLED_FROM_DUPLICATE, HAND_EDITED_FIELDS
 from professionals.models import Membership
 
 # Fields only the verification action writes, and the version itself: never restored from history.
@@ -78,15 +79,6 @@ def claim_version(hub: Hub, *, expected_version: int | None) -> None:
     if not claimed:
         raise VersionConflict(hub, expected_version)
     hub.version = expected_version + 1
-
-
-# What a public page says where it comes from, and what registries may suggest changing. Whether a hub is open
-# and published are a person's decisions too: an import that disagrees files a suggestion, never undoes them.
-HAND_EDITED_FIELDS = (
-    "name", "kind", "street", "postcode", "city", "location", "phone", "email", "website", "siret", "finess",
-    "opened_on", "description", "tiers_payant", "accepting_new_patients", "wheelchair_access", "status",
-    "published",
-)  # fmt: skip
 
 
 @transaction.atomic
@@ -270,21 +262,6 @@ def _replace_children(hub: Hub, wanted: Children) -> None:
         hub.closures.all().delete()
         for starts_on, ends_on, reason in sorted(wanted.closures):
             Closure.objects.create(hub=hub, starts_on=starts_on, ends_on=ends_on, reason=reason)
-
-
-FILLED_FROM_DUPLICATE = (
-    "street",
-    "postcode",
-    "city",
-    "location",
-    "phone",
-    "email",
-    "website",
-    "siret",
-    "finess",
-    "opened_on",
-    "description",
-)
 
 
 @transaction.atomic

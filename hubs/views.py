@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
@@ -26,14 +25,9 @@ from hubs.filters import MAX_RADIUS_KM, HubFilter
 from hubs.forms import CompareHubsForm, CorrectionForm, HubField
 from hubs.map_data import MAP_CACHE_SECONDS, hubs_geojson, map_geojson, map_version
 from hubs.models import Hub, HubRedirect
+from hubs.schema import PUBLIC_FACTS
 
 PAGE_SIZE = 20
-PUBLIC_FACTS = {  # what a hub page says where it comes from
-    "name": _lazy("nom"), "street": _lazy("adresse"), "location": _lazy("position"), "phone": _lazy("téléphone"),
-    "email": _lazy("courriel"), "website": _lazy("site web"), "kind": _lazy("type"), "opened_on": _lazy("ouverture"),
-    "tiers_payant": _lazy("tiers payant"), "accepting_new_patients": _lazy("nouveaux patients"),
-    "wheelchair_access": _lazy("accessibilité"), "status": _lazy("statut"),
-}  # fmt: skip
 
 
 def hub_list(request):

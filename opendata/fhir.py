@@ -15,6 +15,7 @@ from django.utils.timezone import is_naive, make_aware
 from config import geo
 from config.http import record_id
 from hubs.models import Hub
+from hubs.schema import CONTACTS
 from professionals.models import Membership, Professional
 
 FHIR_VERSION = "4.0.1"
@@ -65,7 +66,7 @@ def address(hub: Hub) -> list[dict]:
 
 
 def telecom(hub: Hub) -> list[dict]:
-    points = [("phone", hub.phone), ("email", hub.email), ("url", hub.website)]
+    points = [(system, getattr(hub, name)) for name, system in CONTACTS.items()]  # hubs/schema.py
     return [{"system": system, "value": value, "use": "work"} for system, value in points if value]
 
 

@@ -4,12 +4,11 @@ from import_export.admin import ImportExportModelAdmin
 from config import provenance
 from config.history import GuardedHistoryAdmin
 from config.roles import is_city_editor
+from config.schema import attnames
 from config.spreadsheet import import_formats
+from professionals import schema
 from professionals.models import Membership, Profession, Professional
 from professionals.resources import ProfessionalResource
-
-# Planned retirements are shown to the public only aggregated; in the admin, to city editors only.
-EDITOR_ONLY_FIELDS = ["planned_retirement_year"]
 
 
 @admin.register(Profession)
@@ -26,14 +25,7 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["hub"]
 
 
-HAND_EDITED_FIELDS = (
-    "display_name",
-    "profession_id",
-    "rpps",
-    "languages",
-    "accepting_new_patients",
-    "active",
-)
+HAND_EDITED_FIELDS = attnames(Professional, schema.HAND_EDITED_FIELDS)  # as provenance stores them
 
 
 @admin.register(Professional)
@@ -47,7 +39,7 @@ class ProfessionalAdmin(ImportExportModelAdmin, GuardedHistoryAdmin):
     inlines = [MembershipInline]
 
     def get_exclude(self, request, obj=None):
-        return [] if is_city_editor(request.user) else EDITOR_ONLY_FIELDS
+        return [] if is_city_editor(request.user) else schema.EDITOR_ONLY_FIELDS
 
     def save_model(self, request, obj, form, change):
         # What a person sets here is theirs: an RPPS import will suggest, never overwrite.

@@ -4,6 +4,7 @@ from import_export.widgets import ForeignKeyWidget
 
 from config.spreadsheet import AllOrNothingResource
 from professionals.models import Profession, Professional
+from professionals.schema import EXPORT_COLUMNS
 
 
 class ProfessionalResource(AllOrNothingResource):
@@ -14,15 +15,7 @@ class ProfessionalResource(AllOrNothingResource):
     class Meta:
         model = Professional
         import_id_fields = ["rpps"]
-        fields = [
-            "rpps",
-            "display_name",
-            "profession",
-            "languages",
-            "accepting_new_patients",
-            "accepting_as_of",
-            "active",
-        ]
+        fields = EXPORT_COLUMNS  # professionals/schema.py
         export_order = fields
         skip_unchanged = True
         use_transactions = True

@@ -1,9 +1,10 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy as _
 
 from config import provenance
 from config.paging import CappedPaginator
+from config.schema import attnames
+from professionals import schema
 from professionals.filters import ProfessionalFilter
 from professionals.models import Membership, Professional
 
@@ -32,7 +33,10 @@ def professional_list(request):
     )
 
 
-PUBLIC_FACTS = {"display_name": _("nom"), "rpps": _("numéro RPPS"), "profession_id": _("profession")}
+# Keyed as provenance stores them (profession_id), labelled as professionals/schema.py says.
+PUBLIC_FACTS = dict(
+    zip(attnames(Professional, schema.PUBLIC_FACTS), schema.PUBLIC_FACTS.values(), strict=True)
+)
 
 
 def professional_detail(request, pk):

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
+from accounts.models import StaffLanguage
 from config import geo
 from districts.models import DensityFigure, DirectoryCount, Territory
 from hubs.models import (
@@ -14,6 +15,7 @@ from hubs.models import (
     Hub,
     HubRedirect,
     OpeningHours,
+    RegistryRefresh,
     RegistrySuggestion,
     Service,
 )
@@ -142,6 +144,32 @@ class RegistrySuggestionFactory(factory.django.DjangoModelFactory):
     value = "02 99 00 11 22"
     source = "FINESS"
     extracted_on = datetime.date(2026, 11, 1)
+
+
+class RegistryRefreshFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegistryRefresh
+
+    registry = "FINESS"
+    succeeded = True
+    summary = "FINESS extraction of 2026-11-01 (JSON, stock): 1 hubs were created."
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+
+    username = factory.Sequence(lambda n: f"agent-{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    is_staff = True
+
+
+class StaffLanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffLanguage
+
+    user = factory.SubFactory(UserFactory)
+    language = "en"
 
 
 class HubRedirectFactory(factory.django.DjangoModelFactory):

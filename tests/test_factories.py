@@ -9,7 +9,7 @@ from django.apps import apps
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-PORTAL_APPS = ["districts", "professionals", "hubs", "programmes"]
+PORTAL_APPS = ["accounts", "districts", "professionals", "hubs", "programmes"]
 FACTORIES = {
     f._meta.model: f
     for _, f in inspect.getmembers(factories, inspect.isclass)

@@ -23,25 +23,10 @@ from config.roles import is_city_editor
 from config.text import SearchableQuerySet, normalise
 from hubs.models.schedule import Closure, OpeningHours
 from hubs.models.service import Service
+from hubs.schema import SEARCHED_FIELDS
 from professionals.models import Membership, Professional
 
 PARIS = ZoneInfo("Europe/Paris")
-
-# What only city editors decide: whether and where a hub is public, who manages it, its registry numbers.
-# Hub managers see these fields but may not change them, nor decide a registry's suggestion about them.
-EDITOR_ONLY_FIELDS = frozenset(
-    {
-        "slug",
-        "published",
-        "managers",
-        "territory_set_by_hand",
-        "is_demo",
-        "finess",
-        "siret",
-        "source",
-        "source_url",
-    }
-)
 
 
 @cache
@@ -358,9 +343,8 @@ class Hub(models.Model):
         return Territory.objects.districts().covering(self.location).order_by("pk").first()
 
     def build_search_text(self) -> str:
-        parts = [self.name, self.get_kind_display(), self.city, self.street, self.postcode]
-        if self.territory_id:
-            parts.append(self.territory.name)
+        # The hub's own searched fields (hubs/schema.py), as a resident would type them: choices by their label.
+        parts = [self.searched_value(name) for name in SEARCHED_FIELDS if name != "services"]
         if self.pk:
             # In a fixed order: the same hub gives the same text, run after run, on every database.
             for service in self.services.select_related("profession").order_by("pk"):
@@ -372,6 +356,14 @@ class Hub(models.Model):
                 profession = membership.professional.profession
                 parts += [profession.name, profession.synonyms]
         return normalise(" ".join(str(p) for p in parts if p))
+
+    def searched_value(self, name: str):
+        field = self._meta.get_field(name)
+        if field.choices:
+            return getattr(self, f"get_{name}_display")()
+        if field.is_relation:
+            return getattr(self, name) if getattr(self, field.attname) else None
+        return getattr(self, name)
 
     def refresh_search_text(self):
         Hub.objects.filter(pk=self.pk).update(search_text=self.build_search_text())

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config import provenance
 from config.roles import is_city_editor
-from hubs.models.hub import EDITOR_ONLY_FIELDS
+from hubs.schema import EDITOR_ONLY_FIELDS
 
 
 class RegistrySuggestionQuerySet(models.QuerySet):

@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from hubs.models import CorrectionRequest, Hub, RegistrySuggestion
+from hubs.models import CorrectionRequest, Hub, RegistryRefresh, RegistrySuggestion
 from programmes.models import SupportProgramme
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,8 @@ def admin_urls():
         if model not in {
             CorrectionRequest,
             RegistrySuggestion,
-        }:  # those come from the public form, the imports
+            RegistryRefresh,
+        }:  # those come from the public form, the imports, the monthly refresh
             yield reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
 
 

@@ -49,7 +49,7 @@ def test_what_staff_entered_stays_as_entered_and_figures_follow_the_language(cli
 
 
 def test_dates_are_written_as_each_language_writes_them():
-    template = Template("{% load french %}{{ day|long_date }}")
+    template = Template("{% load dates %}{{ day|long_date }}")
     day = datetime.date(2026, 9, 1)
     with translation.override("fr"):
         assert template.render(Context({"day": day})) == "1er septembre 2026"
