@@ -32,8 +32,7 @@ def snapshot():
 
 
 def test_loading_the_demo_twice_changes_nothing_the_second_time():
-    call_command("load_demo", verbosity=0)  # the session already loaded it once
-    before = snapshot()
+    before = snapshot()  # as the session's first load left it
     call_command("load_demo", verbosity=0)
     after = snapshot()
     for name in before:
