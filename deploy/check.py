@@ -61,6 +61,7 @@ def check(what: str, condition: bool, detail="") -> None:
 
 
 FAILED: list[str] = []
+METRICS_TOKEN = "deploy-test-scraper-token-0123456789"
 WORK = Path(tempfile.mkdtemp(prefix="deploy-test-"))
 
 
@@ -111,6 +112,7 @@ def start() -> tuple[subprocess.Popen, list[str]]:
         "GUNICORN_BIND": f"127.0.0.1:{APP}",
         "GUNICORN_WORKERS": "3",
         "PROMETHEUS_MULTIPROC_DIR": str(WORK / "metrics"),
+        "METRICS_TOKEN": METRICS_TOKEN,
     }
     for command in (["migrate", "--no-input", "-v", "0"], ["collectstatic", "--no-input", "-v", "0"],
                     ["load_demo", "--without-pharmacies", "-v", "0"]):  # fmt: skip
@@ -202,6 +204,17 @@ def checks(gunicorn) -> None:
 
     status, _, _ = request("GET", "/metrics", client="127.0.0.7")
     check("/metrics is not public through the proxy", status == 404, status)
+    status, _, body = request(
+        "GET", "/metrics", client="127.0.0.7", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+    )
+    searches = re.findall(
+        rb'django_http_responses_total_by_status_view_method\{[^}]*view="hubs:list"[^}]*\} (\d+)', body
+    )
+    check(
+        "Prometheus reads /metrics with its token, the workers' counts added up",
+        status == 200 and sum(float(n) for n in searches) >= 7,  # 1 search above, 6 here
+        (status, searches),
+    )
 
     results, stop = [], threading.Event()
 
