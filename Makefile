@@ -10,7 +10,7 @@ AUDIT_PACKAGES := $(TEST_PACKAGES) default-jre-headless nodejs npm
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 TEST_ENV := SECURE_SSL_REDIRECT=0 SECRET_KEY=tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
 
-.PHONY: help run test lint bench load audit deploy-test messages system-run system-test system-audit install
+.PHONY: help run test lint bench load audit deploy-test coverage messages system-run system-test system-audit install
 
 help:
 	@echo "make run   install what is missing, migrate, load the demo data, serve on http://127.0.0.1:8000"
@@ -20,6 +20,7 @@ help:
 	@echo "           then the FINESS and RPPS imports on 100 MB and 1 GB extractions (time, memory)"
 	@echo "make load  the same data served by gunicorn (2 workers) under locust: req/s, p50, p99, errors"
 	@echo "make deploy-test  deploy/ as shipped: nginx (TLS, self-signed) in front of gunicorn on a throwaway PostGIS"
+	@echo "make coverage  the suite on SpatiaLite under coverage: lines run, by module"
 	@echo "make audit every public page through the W3C Nu validator, axe-core (375 and 1280 px) and Lighthouse"
 
 # apt-get only for the Debian packages that are missing, so a second run costs a dpkg query.
@@ -69,10 +70,14 @@ test: system-test install lint
 	@mkdir -p var; \
 	$(TEST_ENV) DATABASE_URL=spatialite:///$(CURDIR)/var/tests.sqlite3 $(PY) -m pytest > var/spatialite-tests.log 2>&1 & \
 	spatialite=$$!; \
-	$(TEST_ENV) .ci/with-postgis $(PY) -m pytest; postgis_rc=$$?; \
+	$(TEST_ENV) .ci/with-postgis $(PY) -m pytest -m "not embedded"; postgis_rc=$$?; \
 	wait $$spatialite; spatialite_rc=$$?; \
 	echo "--- the same suite on the embedded SpatiaLite database"; cat var/spatialite-tests.log; \
 	exit $$(( postgis_rc || spatialite_rc ))
+
+coverage: system-test install
+	@mkdir -p var
+	$(TEST_ENV) DATABASE_URL=spatialite:///$(CURDIR)/var/tests.sqlite3 $(PY) -m pytest -q --cov --cov-report=term:skip-covered
 
 deploy-test: system-test install
 	$(call apt_install,nginx curl openssl)

@@ -115,6 +115,8 @@ def _write(records: list, progress: Progress) -> Counter:
         slug="pharmacie", defaults={"name": "Pharmacie", "category": Service.Category.CARE}
     )
     counts, written = Counter(), set()
+    # An add that changes nothing still writes a history version of the hub: only where it is missing.
+    offering = set(Hub.services.through.objects.filter(service=service).values_list("hub_id", flat=True))
     for number, record in enumerate(records, start=1):
         fields = (record or {}).get("fields") or {}
         label = f"record {number} ({fields.get('osm_id', '?')})"
@@ -156,7 +158,8 @@ def _write(records: list, progress: Progress) -> Counter:
             counts["updated"] += hub.pk is not None
             save_hub(hub, expected_version=hub.version if hub.pk else None)
         written.add(hub.pk)
-        hub.services.add(service)
+        if hub.pk not in offering:
+            hub.services.add(service)
         if fields.get("opening_hours"):
             try:
                 week = parse_opening_hours(fields["opening_hours"])

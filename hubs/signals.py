@@ -28,6 +28,8 @@ def _remember_membership_place(sender, instance: Membership, **kwargs):
 def _hub_changed(sender, instance: Hub, **kwargs):
     forget_maps()
     recount_territories([instance.territory_id, getattr(instance, "_counted_in", None)])
+    if kwargs.get("created"):
+        return  # nobody practises in a hub that did not exist a moment ago
     if kwargs.get("signal") is post_delete or "published" in (kwargs.get("update_fields") or {"published"}):
         relist_professionals(Professional.objects.filter(memberships__hub_id=instance.pk), touched=True)
 
@@ -67,6 +69,8 @@ def _refresh_search_texts(hubs) -> None:
 
 def _refresh_hub_search_text(sender, instance, **kwargs):
     # Services and memberships feed a hub's search text; keep it right whichever screen changed them.
+    if kwargs.get("action", "post_").startswith("pre_") or kwargs.get("pk_set") == set():
+        return  # m2m_changed says it before and after, and also when an add or remove changed nothing
     hub = instance if isinstance(instance, Hub) else getattr(instance, "hub", None)
     if hub is not None and hub.pk and not kwargs.get("raw"):
         hub.refresh_search_text()

@@ -33,7 +33,8 @@ def snapshot():
 
 def test_loading_the_demo_twice_changes_nothing_the_second_time():
     before = snapshot()  # as the session's first load left it
-    call_command("load_demo", verbosity=0)
+    # Again without the pharmacies: a second pharmacy import is tests/hubs/test_imports.py's own test.
+    call_command("load_demo", "--without-pharmacies", verbosity=0)
     after = snapshot()
     for name in before:
         before_rows, after_rows = json.loads(before[name]), json.loads(after[name])
@@ -113,6 +114,7 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.embedded
 def test_the_embedded_spatialite_path_migrates_loads_and_serves(tmp_path):
     """What `make run` does, on a fresh SpatiaLite file, whatever database the suite runs on."""
     env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"spatialite:///{tmp_path / 'fresh.sqlite3'}"}
