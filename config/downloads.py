@@ -1,6 +1,7 @@
 """Registry files from a stable https:// link: downloaded whole before anything reads them, their size and kind
 checked, and the last file that imported cleanly kept beside (the next failed download does not lose it)."""
 
+import http.client
 import shutil
 import urllib.request
 from contextlib import contextmanager
@@ -40,12 +41,15 @@ def download(url: str, target: Path, *, max_bytes: int, progress: bool) -> Path:
         received = 0
         bar = tqdm(total=announced or None, unit="B", unit_scale=True, desc=target.name, disable=not progress)
         with open(target, "wb") as out, bar:
-            while chunk := response.read(CHUNK):
-                received += len(chunk)
-                if received > max_bytes:
-                    raise ImportProblem(f"{url}: more than the {max_bytes / 1e6:.0f} MB allowed; stopped")
-                out.write(chunk)
-                bar.update(len(chunk))
+            try:
+                while chunk := response.read(CHUNK):
+                    received += len(chunk)
+                    if received > max_bytes:
+                        raise ImportProblem(f"{url}: more than the {max_bytes / 1e6:.0f} MB allowed; stopped")
+                    out.write(chunk)
+                    bar.update(len(chunk))
+            except (http.client.HTTPException, OSError) as exc:  # the connection dropped mid-file
+                raise ImportProblem(f"{url}: {received} bytes received, then the transfer broke off") from exc
     if announced and received != announced:
         raise ImportProblem(f"{url}: {received} bytes received of {announced} announced (cut off)")
     with open(target, "rb") as downloaded:

@@ -25,6 +25,22 @@ class Registry(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"{" * 1000)
             return
+        elif self.path == "/short.json":  # announces more than it sends, then hangs up
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "5000")
+            self.end_headers()
+            self.wfile.write(b'{"pmej": [')
+            return
+        elif self.path == "/endless.json":  # no length announced, more than allowed
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"[" * 1_200_000)
+            return
+        elif self.path == "/archive.json":
+            body, kind = b"PK\x03\x04" + b"\x00" * 100, "application/json"
         elif self.path == "/cut.json":
             body, kind = EXAMPLE.read_bytes()[:500], "application/json"
         else:
@@ -74,6 +90,9 @@ def test_an_extraction_is_downloaded_imported_and_kept_as_the_last_good_file(ser
         ("/maintenance", "web page"),
         ("/huge.json", "5 MB announced, more than the 1 MB allowed"),
         ("/cut.json", "Nothing was imported"),  # JSON cut short: the importer refuses it whole
+        ("/short.json", "broke off|cut off"),
+        ("/endless.json", "more than the 1 MB allowed; stopped"),
+        ("/archive.json", "neither JSON nor delimited text"),
     ],
 )
 def test_a_bad_download_imports_nothing_and_keeps_the_last_good_file(server, settings, path, message):
@@ -88,10 +107,21 @@ def test_a_bad_download_imports_nothing_and_keeps_the_last_good_file(server, set
     assert [p.name for p in settings.REGISTRY_DIR.iterdir()] == ["finess"]
 
 
-def test_only_https_is_downloaded(settings, tmp_path):
-    settings.REGISTRY_DIR = tmp_path
+def test_only_https_is_downloaded_and_an_unreachable_server_says_so():
     with pytest.raises(CommandError, match="only https://"):
         call_command("import_rpps", "http://example.org/PS_LibreAcces_Personne_activite.txt", verbosity=0)
+    with pytest.raises(CommandError, match="download failed"):
+        call_command("import_rpps", "https://127.0.0.1:9/PS_LibreAcces_Personne_activite.txt", verbosity=0)
+
+
+def test_a_refresh_without_links_says_what_it_skipped(settings):
+    from io import StringIO
+
+    settings.REGISTRY_FINESS_URL = settings.REGISTRY_RPPS_URL = ""
+    out = StringIO()
+    call_command("refresh_registries", stdout=out)
+    assert "FINESS: no link set (REGISTRY_FINESS_URL), skipped" in out.getvalue()
+    assert not RegistryRefresh.objects.exists()
 
 
 def test_the_monthly_refresh_reports_to_the_editors_digest(server, settings, editor, outbox):

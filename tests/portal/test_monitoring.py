@@ -72,6 +72,7 @@ def test_metrics_are_hidden_from_the_public_and_read_by_prometheus_with_the_toke
     assert client.get("/metrics").status_code == 404
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
     assert client.get("/metrics", REMOTE_ADDR="10.1.2.3").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="not-an-address").status_code == 404
     call_command("run_scheduled", verbosity=0)
     client.get(reverse("hubs:list"))
     client.get("/une-page-qui-n-existe-pas/")
@@ -125,3 +126,22 @@ def test_sentry_is_off_by_default_and_scrubs_when_a_dsn_is_set():
 
     assert run().split()[0] == "False"  # no client: nothing leaves
     assert run(SENTRY_DSN="https://key@127.0.0.1:9/1").split() == ["True", "False", "scrub_event"]
+
+
+def test_under_gunicorn_the_workers_counts_are_added_up(client, settings, tmp_path, monkeypatch):
+    from prometheus_client.mmap_dict import MmapedDict, mmap_key
+
+    settings.METRICS_ALLOWED_IPS = ["127.0.0.1"]
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    family_name, name = "portal_test_searches", "portal_test_searches_total"
+    for worker, searches in [(4242, 3.0), (4243, 4.0)]:  # two workers' files, as gunicorn's leave them
+        counts = MmapedDict(str(tmp_path / f"counter_{worker}.db"))
+        counts.write_value(mmap_key(family_name, name, ["view"], ["hubs:list"], "searches"), searches, 0)
+        counts.close()
+    response = client.get("/metrics")
+    (family,) = [
+        f
+        for f in text_string_to_metric_families(response.content.decode())
+        if f.name == "portal_test_searches"
+    ]
+    assert [s.value for s in family.samples] == [7.0]
