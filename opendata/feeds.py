@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from districts.models import Territory
 from hubs.models import Hub
-from programmes.models import SupportProgramme
+from programmes.models import SupportProgramme, funders_by_name
 
 FEED_ITEMS = 50
 ALARM_DAYS_BEFORE = 7
@@ -47,7 +47,7 @@ class ProgrammesFeed(Feed):
         return _("Les programmes de soutien aux lieux de santé, du plus récemment modifié au plus ancien.")
 
     def items(self, territory):
-        programmes = SupportProgramme.objects.prefetch_related("funders")
+        programmes = SupportProgramme.objects.prefetch_related(funders_by_name())
         if territory is not None:
             programmes = programmes.applying_to(territory)
         return programmes.order_by("-updated_at", "-pk")[:FEED_ITEMS]
@@ -121,7 +121,7 @@ def deadlines_calendar(request):
     """Programme deadlines as all-day events with a reminder a week before (?territory= for one territory)."""
     programmes = SupportProgramme.objects.filter(
         application_deadline__gte=timezone.localdate() - datetime.timedelta(days=PAST_DEADLINES_DAYS)
-    ).prefetch_related("funders")
+    ).prefetch_related(funders_by_name())
     if slug := request.GET.get("territory"):
         programmes = programmes.applying_to(get_object_or_404(Territory.objects.defer("boundary"), slug=slug))
     calendar = icalendar.Calendar()

@@ -140,7 +140,16 @@ class SupportProgrammeQuerySet(SearchableQuerySet):
     def for_listing(self):
         # Territory names only: their outlines (the programme page's map) are read where they are drawn.
         covered = models.Prefetch("territories", Territory.objects.defer("boundary"))
-        return self.prefetch_related("funders", "support_types", covered)
+        return self.prefetch_related(
+            funders_by_name(),
+            models.Prefetch("support_types", SupportType.objects.order_by("code", "pk")),
+            covered,
+        )
+
+
+def funders_by_name() -> models.Prefetch:
+    """A programme's funders in a stable order (unordered, PostgreSQL returns them as the rows lie on disk)."""
+    return models.Prefetch("funders", Funder.objects.order_by("name", "pk"))
 
 
 class SupportProgramme(models.Model):
