@@ -139,7 +139,7 @@ class SupportProgrammeQuerySet(SearchableQuerySet):
 
     def for_listing(self):
         # Territory names only: their outlines (the programme page's map) are read where they are drawn.
-        covered = models.Prefetch("territories", Territory.objects.defer("boundary"))
+        covered = models.Prefetch("territories", Territory.objects.defer("boundary").order_by("name", "pk"))
         return self.prefetch_related(
             funders_by_name(),
             models.Prefetch("support_types", SupportType.objects.order_by("code", "pk")),

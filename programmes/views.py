@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -7,7 +8,7 @@ from config import geo
 from config.spreadsheet import csv_response
 from programmes.filters import ProgrammeFilter
 from programmes.forms import ProjectForm
-from programmes.models import SupportProgramme
+from programmes.models import Beneficiary, SupportProgramme
 
 PAGE_SIZE = 20
 PROJECT_FIELDS = {"for_territory", "for_hub", "for_beneficiary"}
@@ -47,7 +48,10 @@ def programme_list(request):
 
 def programme_detail(request, slug):
     programme = get_object_or_404(
-        SupportProgramme.objects.for_listing().prefetch_related("beneficiaries"), slug=slug
+        SupportProgramme.objects.for_listing().prefetch_related(
+            models.Prefetch("beneficiaries", Beneficiary.objects.order_by("code", "pk"))
+        ),
+        slug=slug,
     )
     fundings = programme.fundings.public().select_related("hub").order_by("-year", "hub__name", "pk")
     outlines = list(programme.territories.filter(boundary__isnull=False).order_by("name", "pk"))

@@ -5,6 +5,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.apps import apps
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Distance
@@ -37,6 +38,16 @@ def french_holidays(year: int) -> holidays.HolidayBase:
 # Sent after a bulk `update(published=…)`, which sends no post_save: hubs/signals.py keeps what depends on
 # publication (who is listed, the counts, the maps) true on this path too.
 published_in_bulk = Signal()
+
+
+# Related lists in a stable order: unordered, PostgreSQL returns rows as they lie on disk, which a restore or a
+# vacuum changes, and a page would change with them.
+def services_by_name() -> models.Prefetch:
+    return models.Prefetch("services", Service.objects.order_by("name", "pk"))
+
+
+def closures_by_date() -> models.Prefetch:
+    return models.Prefetch("closures", Closure.objects.order_by("starts_on", "pk"))
 
 
 class HubQuerySet(SearchableQuerySet):
@@ -135,14 +146,16 @@ class HubQuerySet(SearchableQuerySet):
         return (
             self.select_related("territory")
             .defer("territory__boundary")
-            .prefetch_related(models.Prefetch("services", Service.objects.only("name")))
+            .prefetch_related(
+                models.Prefetch("services", Service.objects.only("name").order_by("name", "pk"))
+            )
         )
 
     def for_listing(self):
         return (
             self.select_related("territory")
             .defer("territory__boundary")
-            .prefetch_related("services", "opening_hours", "closures")
+            .prefetch_related(services_by_name(), "opening_hours", closures_by_date())
         )
 
     def for_page(self):
@@ -150,10 +163,13 @@ class HubQuerySet(SearchableQuerySet):
             self.select_related("territory__parent")
             .defer("territory__boundary", "territory__parent__boundary")
             .prefetch_related(
-                "services",
+                services_by_name(),
                 "opening_hours",
-                "closures",
-                "supporters",
+                closures_by_date(),
+                # Funders belong to programmes, above this app: named, not imported.
+                models.Prefetch(
+                    "supporters", apps.get_model("programmes", "Funder").objects.order_by("name", "pk")
+                ),
                 models.Prefetch("memberships", Membership.objects.select_related("professional__profession")),
                 "fundings__programme",  # declared by programmes, above this app: followed by name only
             )
