@@ -93,8 +93,10 @@ def start() -> tuple[subprocess.Popen, list[str]]:
         check=True, capture_output=True,
     )  # fmt: skip
     (WORK / "site.conf").write_text(site_file())
+    # As root, nginx's workers would run as nobody, who may not read a checkout under a private folder.
+    user = "user root;\n" if os.geteuid() == 0 else ""
     (WORK / "nginx.conf").write_text(
-        f"pid {WORK}/nginx.pid;\nerror_log {WORK}/error.log;\nevents {{}}\nhttp {{\n"
+        f"{user}pid {WORK}/nginx.pid;\nerror_log {WORK}/error.log;\nevents {{}}\nhttp {{\n"
         f"  include /etc/nginx/mime.types;\n  client_body_temp_path {WORK}/body;\n  proxy_temp_path {WORK}/proxy;\n"
         f"  fastcgi_temp_path {WORK}/f;\n  uwsgi_temp_path {WORK}/u;\n  scgi_temp_path {WORK}/s;\n"
         f"  include {WORK}/site.conf;\n}}\n"
@@ -208,7 +210,8 @@ def checks(gunicorn) -> None:
         "GET", "/metrics", client="127.0.0.7", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
     )
     searches = re.findall(
-        rb'django_http_responses_total_by_status_view_method\{[^}]*view="hubs:list"[^}]*\} (\d+)', body
+        rb'django_http_responses_total_by_status_view_method_total\{[^}]*view="hubs:list"[^}]*\} ([0-9.]+)',
+        body,
     )
     check(
         "Prometheus reads /metrics with its token, the workers' counts added up",
