@@ -206,6 +206,8 @@ def checks(gunicorn) -> None:
 
     status, _, _ = request("GET", "/metrics", client="127.0.0.7")
     check("/metrics is not public through the proxy", status == 404, status)
+    for _ in range(6):  # spread over gunicorn's workers
+        request("GET", "/hubs/", client="127.0.0.9")
     status, _, body = request(
         "GET", "/metrics", client="127.0.0.7", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
     )
