@@ -22,8 +22,8 @@ from config import geo, provenance
 from config.choices import Availability, Weekday
 from config.roles import is_city_editor
 from config.text import SearchableQuerySet, normalise
-from hubs.models.schedule import Closure, OpeningHours
-from hubs.models.service import Service
+from hubs.models.schedule import Closure, OpeningHours, closures_by_date
+from hubs.models.service import Service, services_by_name
 from hubs.schema import SEARCHED_FIELDS
 from professionals.models import Membership, Professional
 
@@ -38,16 +38,6 @@ def french_holidays(year: int) -> holidays.HolidayBase:
 # Sent after a bulk `update(published=…)`, which sends no post_save: hubs/signals.py keeps what depends on
 # publication (who is listed, the counts, the maps) true on this path too.
 published_in_bulk = Signal()
-
-
-# Related lists in a stable order: unordered, PostgreSQL returns rows as they lie on disk, which a restore or a
-# vacuum changes, and a page would change with them.
-def services_by_name() -> models.Prefetch:
-    return models.Prefetch("services", Service.objects.order_by("name", "pk"))
-
-
-def closures_by_date() -> models.Prefetch:
-    return models.Prefetch("closures", Closure.objects.order_by("starts_on", "pk"))
 
 
 class HubQuerySet(SearchableQuerySet):

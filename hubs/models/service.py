@@ -38,3 +38,8 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def services_by_name() -> models.Prefetch:
+    """A hub's services in a stable order (unordered, PostgreSQL returns rows as they lie on disk)."""
+    return models.Prefetch("services", Service.objects.order_by("name", "pk"))
