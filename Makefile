@@ -65,10 +65,11 @@ lint: install
 
 test: system-test install lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	@# Both databases at once, one core each; SpatiaLite's report is printed after PostGIS's.
+	@# Both databases at once, one core each; SpatiaLite's report is printed after PostGIS's. Browser tests run
+	@# on PostGIS, the production database, only: what they check is drawn by the browser (README, Tests).
 	@# Django tests on SQLite run in memory; the file named here is never written.
 	@mkdir -p var; \
-	$(TEST_ENV) DATABASE_URL=spatialite:///$(CURDIR)/var/tests.sqlite3 $(PY) -m pytest > var/spatialite-tests.log 2>&1 & \
+	$(TEST_ENV) DATABASE_URL=spatialite:///$(CURDIR)/var/tests.sqlite3 $(PY) -m pytest -m "not e2e" > var/spatialite-tests.log 2>&1 & \
 	spatialite=$$!; \
 	$(TEST_ENV) .ci/with-postgis $(PY) -m pytest -m "not embedded"; postgis_rc=$$?; \
 	wait $$spatialite; spatialite_rc=$$?; \
