@@ -113,7 +113,7 @@ class HubAdmin(ImportExportModelAdmin, GuardedHistoryAdmin, LeafletGeoAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "status", "published", "description", "version"]}),
         (_("Adresse et position"), {"fields": ["street", "postcode", "city", "location", "territory", "territory_set_by_hand"]}),
-        (_("Contact"), {"fields": ["phone", "email", "website"]}),
+        (_("Contact et rendez-vous"), {"fields": ["phone", "email", "website", "booking_url", "booking_by_phone_only"]}),
         (
             _("Accueil"),
             {"fields": ["services", "tiers_payant", ("accepting_new_patients", "accepting_as_of"), "wheelchair_access", "languages"]},

@@ -25,6 +25,8 @@ HUB_FIELDS: dict[str, Role] = {
     "phone": Role(**TYPED, source=_("téléphone"), merged=True, contact="phone"),
     "email": Role(**TYPED, source=_("courriel"), merged=True, contact="email"),
     "website": Role(**TYPED, source=_("site web"), merged=True, contact="url"),
+    "booking_url": Role(**TYPED, source=_("prise de rendez-vous"), merged=True, contact="url"),
+    "booking_by_phone_only": Role(**TYPED),
     "services": Role(edit=MANAGERS, public=True, exported=True, searched=True),
     "tiers_payant": Role(**TYPED, source=_("tiers payant")),
     "accepting_new_patients": Role(**TYPED, source=_("nouveaux patients")),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.gis.db.models.functions import Distance
 from django.core import signing
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from hubs.filters import MAX_RADIUS_KM, HubFilter
 from hubs.forms import CompareHubsForm, CorrectionForm, HubField
 from hubs.map_data import MAP_CACHE_SECONDS, hubs_geojson, map_geojson, map_version
 from hubs.models import Hub, HubRedirect
+from hubs.models.schedule import closures_by_date
 from hubs.schema import PUBLIC_FACTS
 
 PAGE_SIZE = 20
@@ -40,10 +42,11 @@ def hub_list(request):
         }
         return render(request, "hubs/hub_list.html", context, status=400)
     page = CappedPaginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = Hub.objects.filter(pk__in=[hub.pk for hub in page])
-    open_ids, with_hours = shown.open_ids(timezone.now()), shown.with_hours_ids()
+    # Hours for the page once it is cut: asked of the whole ordered set, they would be read for every row.
+    prefetch_related_objects(list(page), "opening_hours", closures_by_date())
+    now = timezone.now()
     for hub in page:
-        hub.open_now = hub.pk in open_ids if hub.pk in with_hours else None  # None: hours not known
+        hub.note_opening(now)
     point, radius_km = hub_filter.form.point(), hub_filter.form.radius()
     context = {
         "filter": hub_filter,
@@ -100,6 +103,7 @@ def hub_detail(request, slug):
     context = {
         "hub": hub,
         "open_now": hub.is_open_at() if hub.opening_hours.all() else None,  # None: hours not known
+        "change": hub.next_change(),
         "services_by_category": hub.services_by_category(),
         "memberships": hub.practising(),
         "densities": DensityFigure.objects.for_gps_around(hub.territory) if hub.territory else [],
@@ -188,7 +192,7 @@ def hub_compare(request):
     hubs = sorted(queryset.filter(slug__in=slugs), key=lambda h: slugs.index(h.slug))
     now = timezone.now()
     for hub in hubs:
-        hub.open_now = hub.is_open_at(now) if hub.opening_hours.all() else None
+        hub.note_opening(now)
     services = sorted({s for hub in hubs for s in hub.services.all()}, key=lambda s: (s.category, s.name))
     professions = sorted(
         {m.professional.profession for hub in hubs for m in hub.practising()}, key=lambda p: p.name

@@ -61,6 +61,16 @@ class OpeningHoursSerializer(serializers.ModelSerializer):
         fields = ["weekday", "opens", "closes"]
 
 
+class BookingPlatformField(serializers.CharField):
+    """The booking link's platform by name (Doctolib, Maiia…), empty without a link."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return value.booking_platform() if value.booking_url else ""
+
+
 class HubSerializer(serializers.ModelSerializer):
     page_url = PageUrlField()
     kind_label = serializers.CharField(source="get_kind_display")
@@ -71,6 +81,7 @@ class HubSerializer(serializers.ModelSerializer):
     opening_hours_osm = serializers.SerializerMethodField()
     closures = serializers.SerializerMethodField()
     languages = serializers.ListField(source="language_list", child=serializers.CharField())
+    booking_platform = BookingPlatformField()
     distance_km = serializers.SerializerMethodField()
 
     class Meta:
@@ -78,7 +89,7 @@ class HubSerializer(serializers.ModelSerializer):
         fields = [
             "id", "slug", "page_url", "name", "kind", "kind_label", "status", "description",
             "street", "postcode", "city", "territory", "position",
-            "phone", "email", "website",
+            "phone", "email", "website", "booking_url", "booking_platform", "booking_by_phone_only",
             "services", "opening_hours", "opening_hours_osm", "closures",
             "tiers_payant", "accepting_new_patients", "accepting_as_of", "wheelchair_access", "languages",
             "finess", "ars_recognised", "opened_on", "last_verified_on",
@@ -168,12 +179,14 @@ class ProfessionalSerializer(serializers.ModelSerializer):
     profession = serializers.CharField(source="profession.code")
     profession_label = serializers.CharField(source="profession.name")
     languages = serializers.SerializerMethodField()
+    booking_platform = BookingPlatformField()
     hubs = serializers.SerializerMethodField()
 
     class Meta:
         model = Professional
         fields = [
             "id", "page_url", "display_name", "rpps", "profession", "profession_label", "languages",
+            "booking_url", "booking_platform", "booking_by_phone_only",
             "accepting_new_patients", "accepting_as_of", "hubs", "is_demo", "updated_at",
         ]  # fmt: skip
 

@@ -38,8 +38,13 @@ class ProfessionalAdmin(ImportExportModelAdmin, GuardedHistoryAdmin):
     search_fields = ["display_name", "rpps"]
     inlines = [MembershipInline]
 
-    def get_exclude(self, request, obj=None):
+    def get_exclude(self, request, obj=None):  # also what the history hides (config/history.py)
         return [] if is_city_editor(request.user) else schema.EDITOR_ONLY_FIELDS
+
+    def get_fields(self, request, obj=None):
+        """In the declaration's order; a hub manager's form has no field reserved to city editors."""
+        hidden = self.get_exclude(request, obj)
+        return [name for name, role in schema.PROFESSIONAL_FIELDS.items() if role.edit and name not in hidden]
 
     def save_model(self, request, obj, form, change):
         # What a person sets here is theirs: an RPPS import will suggest, never overwrite.

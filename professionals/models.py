@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.booking import Bookable
 from config.choices import Availability, Weekday
 from config.text import SearchableQuerySet, normalise
 
@@ -79,7 +80,7 @@ class ProfessionalQuerySet(SearchableQuerySet):
         return self.filter(Exists(here))
 
 
-class Professional(models.Model):
+class Professional(Bookable):
     display_name = models.CharField(_("nom affiché"), max_length=200)
     profession = models.ForeignKey(
         Profession, verbose_name=_("profession"), on_delete=models.PROTECT, related_name="people"
@@ -130,6 +131,7 @@ class Professional(models.Model):
         # The public directory in name order, a page at a time.
         indexes = [models.Index(fields=["listed", "display_name", "id"], name="professional_listed_name")]
         constraints = [
+            *Bookable.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(rpps__isnull=True) | Q(rpps__regex=RPPS_PATTERN),
                 name="professional_rpps_eleven_digits",

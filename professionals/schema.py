@@ -16,6 +16,10 @@ PROFESSIONAL_FIELDS: dict[str, Role] = {
         edit=MANAGERS, public=True, source=_("profession"), hand_edited=True, exported=True, searched=True
     ),
     "languages": Role(edit=MANAGERS, public=True, hand_edited=True, exported=True),
+    "booking_url": Role(
+        edit=MANAGERS, public=True, source=_("prise de rendez-vous"), hand_edited=True, exported=True
+    ),
+    "booking_by_phone_only": Role(edit=MANAGERS, public=True, hand_edited=True, exported=True),
     "accepting_new_patients": Role(edit=MANAGERS, public=True, hand_edited=True, exported=True),
     "accepting_as_of": Role(edit=MANAGERS, public=True, exported=True),
     "active": Role(edit=MANAGERS, hand_edited=True, exported=True),

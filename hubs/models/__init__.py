@@ -1,7 +1,7 @@
 from hubs.models.corrections import CorrectionRequest
-from hubs.models.hub import PARIS, Hub, HubQuerySet, french_holidays
+from hubs.models.hub import Hub, HubQuerySet
 from hubs.models.registry import HubRedirect, RegistryRefresh, RegistrySuggestion
-from hubs.models.schedule import Closure, OpeningHours
+from hubs.models.schedule import PARIS, Closure, OpeningHours, french_holidays
 from hubs.models.service import Service
 from hubs.schema import EDITOR_ONLY_FIELDS
 

@@ -1,10 +1,7 @@
 """Hubs and the services they offer; what they are searched and counted by."""
 
 import datetime
-from functools import cache
-from zoneinfo import ZoneInfo
 
-import holidays
 from django.apps import apps
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -19,21 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from config import geo, provenance
+from config.booking import Bookable
 from config.choices import Availability, Weekday
 from config.roles import is_city_editor
 from config.text import SearchableQuerySet, normalise
-from hubs.models.schedule import Closure, OpeningHours, closures_by_date
+from hubs.models.schedule import PARIS, Closure, OpeningHours, closures_by_date, french_holidays, next_change
 from hubs.models.service import Service, services_by_name
 from hubs.schema import SEARCHED_FIELDS
 from professionals.models import Membership, Professional
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-@cache
-def french_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.France(years=year)
-
 
 # Sent after a bulk `update(published=…)`, which sends no post_save: hubs/signals.py keeps what depends on
 # publication (who is listed, the counts, the maps) true on this path too.
@@ -121,18 +111,8 @@ class HubQuerySet(SearchableQuerySet):
             published=False, status=Hub.Status.OPEN, provenance__finess__by=provenance.FINESS
         ).exclude(provenance__has_key="published")
 
-    def with_hours_ids(self) -> set[int]:
-        """Which of these hubs have hours at all: the others are "horaires non renseignés", not closed."""
-        with_hours = OpeningHours.objects.filter(hub=OuterRef("pk"))
-        return set(self.filter(Exists(with_hours)).values_list("pk", flat=True))
-
-    def open_ids(self, moment: datetime.datetime) -> set[int]:
-        """Which of these hubs are open: asked of a page of results once it is cut (cheap), not of the whole
-        ordered set (the condition would run on every row before the sort)."""
-        return set(self.open_at(moment).values_list("pk", flat=True))
-
     def for_cards(self):
-        """What a result card shows: its territory and services (open now comes from open_ids)."""
+        """What a result card shows: its territory and services (its hours: prefetched for the page shown)."""
         return (
             self.select_related("territory")
             .defer("territory__boundary")
@@ -166,7 +146,7 @@ class HubQuerySet(SearchableQuerySet):
         )
 
 
-class Hub(models.Model):
+class Hub(Bookable):
     class Kind(models.TextChoices):
         MSP = "MSP", _("Maison de santé pluriprofessionnelle")
         CENTRE_DE_SANTE = "CENTRE_DE_SANTE", _("Centre de santé")
@@ -293,6 +273,7 @@ class Hub(models.Model):
     )
 
     class Meta:
+        constraints = Bookable.Meta.constraints
         verbose_name = _("lieu de santé")
         verbose_name_plural = _("lieux de santé")
         indexes = [
@@ -393,6 +374,15 @@ class Hub(models.Model):
             return False
         now = local.time()
         return any(h.weekday == day.weekday() and h.opens <= now < h.closes for h in self.opening_hours.all())
+
+    def next_change(self, moment: datetime.datetime | None = None):
+        return next_change(self.opening_hours.all(), self.closures.all(), moment or timezone.now())
+
+    def note_opening(self, moment: datetime.datetime) -> None:
+        """open_now (None: hours not known, never "closed") and the next opening or closing, for a page."""
+        known = bool(self.opening_hours.all())
+        self.open_now = self.is_open_at(moment) if known else None
+        self.change = self.next_change(moment) if known else None
 
     def week_hours(self) -> list[tuple[str, list["OpeningHours"]]]:
         rows = sorted(self.opening_hours.all(), key=lambda h: (h.weekday, h.opens))

@@ -213,6 +213,8 @@ class Command(BaseCommand):
                 "location": location,
                 "phone": item.get("phone", ""),
                 "website": item.get("website", ""),
+                "booking_url": item.get("booking_url", ""),
+                "booking_by_phone_only": item.get("booking_by_phone_only", False),
                 "tiers_payant": item.get("tiers_payant", False),
                 "accepting_new_patients": item.get("accepting_new_patients", "UNKNOWN"),
                 "accepting_as_of": parse_date(item.get("accepting_as_of")),
