@@ -65,13 +65,13 @@ lint: install
 
 test: system-test install lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	@# Both databases at once, one core each; SpatiaLite's report is printed after PostGIS's. Browser tests run
-	@# on PostGIS, the production database, only: what they check is drawn by the browser (README, Tests).
+	@# Both databases at once, one core each; SpatiaLite's report is printed after PostGIS's. Each browser test
+	@# runs once: those that check layout in the SpatiaLite half, the others on PostGIS (README, Tests).
 	@# Django tests on SQLite run in memory; the file named here is never written.
 	@mkdir -p var; \
-	$(TEST_ENV) DATABASE_URL=spatialite:///$(CURDIR)/var/tests.sqlite3 $(PY) -m pytest -m "not e2e" > var/spatialite-tests.log 2>&1 & \
+	$(TEST_ENV) DATABASE_URL=spatialite:///$(CURDIR)/var/tests.sqlite3 $(PY) -m pytest -m "not e2e or layout" > var/spatialite-tests.log 2>&1 & \
 	spatialite=$$!; \
-	$(TEST_ENV) .ci/with-postgis $(PY) -m pytest -m "not embedded"; postgis_rc=$$?; \
+	$(TEST_ENV) .ci/with-postgis $(PY) -m pytest -m "not embedded and not layout"; postgis_rc=$$?; \
 	wait $$spatialite; spatialite_rc=$$?; \
 	echo "--- the same suite on the embedded SpatiaLite database"; cat var/spatialite-tests.log; \
 	exit $$(( postgis_rc || spatialite_rc ))

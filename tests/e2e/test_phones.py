@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from professionals.models import Professional
 from tests.e2e.axe import violations
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.layout]
 WIDTHS = [320, 375, 768]
 AXE_WIDTHS = [375, 1280]
 PAGES = [
