@@ -167,6 +167,46 @@ PUBLISHER = {
     "host": os.environ.get("PUBLISHER_HOST", ""),
 }
 STALE_AFTER_DAYS = 180
+# The box shown when nothing near is open (hubs/after_hours.py): who to call, each number with its source. The
+# on-call doctor line is the département's where its Agence régionale de santé publishes one (by the first two
+# digits of the postcode), else the national one.
+AFTER_HOURS_DOCTOR = {
+    "default": {
+        "number": "116 117",
+        "label": _(
+            "médecin de garde le soir après 20 h, le week-end et les jours fériés ; "
+            "là où le 116 117 n'est pas encore en service, le 15"
+        ),
+        "source": _("ministère de la Santé, numéro national de la permanence des soins, 2017"),
+    },
+    "59": {
+        "number": "03 20 33 20 33",
+        "label": _("Médi'ligne, le médecin de garde du Nord : soirs, week-ends et jours fériés"),
+        "source": _("ARS Nord-Pas-de-Calais, « Médi'ligne », 2012"),
+    },
+}
+AFTER_HOURS_NATIONAL = [
+    {
+        "number": "15",
+        "label": _(
+            "SAMU, pour une urgence vitale : malaise grave, douleur dans la poitrine, difficulté à respirer"
+        ),
+        "source": _("service-public.fr, « Numéros d'urgence »"),
+    },
+    {
+        "number": "114",
+        "sms": True,
+        "label": _(
+            "urgence, pour les personnes sourdes, malentendantes ou qui ne peuvent pas parler : par SMS"
+        ),
+        "source": _("service-public.fr, « Numéros d'urgence »"),
+    },
+    {
+        "number": "3237",
+        "label": _("la pharmacie de garde la plus proche (appel payant)"),
+        "source": _("Résogardes, service des pharmacies de garde"),
+    },
+]
 # Hubs a registry import creates: public at once, or unpublished until a city editor reviews them (the admin's
 # "à relire" filter lists them).
 REGISTRY_HUBS_PUBLISHED = env_bool("REGISTRY_HUBS_PUBLISHED", True)

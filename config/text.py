@@ -328,3 +328,33 @@ def person_name(text: str) -> str:
         else:
             words.append("-".join(part[:1].upper() + part[1:] for part in lower.split("-")))
     return " ".join(words)
+
+
+# Départements said "dans le …" or "dans les …" rather than "en …" (usage, not a rule of grammar).
+MASCULINE_AREAS = {
+    "Nord", "Finistère", "Morbihan", "Calvados", "Cher", "Doubs", "Gard", "Gers", "Jura", "Loiret", "Lot",
+    "Lot-et-Garonne", "Var", "Tarn", "Tarn-et-Garonne", "Rhône", "Pas-de-Calais", "Puy-de-Dôme", "Val-de-Marne",
+    "Val-d'Oise", "Cantal", "Loir-et-Cher", "Haut-Rhin", "Bas-Rhin", "Vaucluse", "Territoire de Belfort",
+    "Haute-Vienne", "Nord-Pas-de-Calais",
+}  # fmt: skip
+PLURAL_AREAS = ("Côtes-d", "Yvelines", "Hauts-", "Hautes-", "Alpes-", "Ardennes", "Bouches-", "Landes", "Pyrénées",
+                "Deux-Sèvres", "Vosges", "Pays de la Loire")  # fmt: skip
+
+
+def french_in(name: str, *, area: bool) -> str:
+    """Where, in French: « au Blosne », « aux Longs-Champs », « à la Courrouze », « à Rennes »; for a département,
+    region or country (`area`): « en Ille-et-Vilaine », « en France », « dans le Nord », « dans les Vosges »."""
+    if area:
+        if name in MASCULINE_AREAS:
+            return f"dans le {name}"
+        return f"dans les {name}" if name.startswith(PLURAL_AREAS) else f"en {name}"
+    for article, contracted in (
+        ("Le ", "au "),
+        ("Les ", "aux "),
+        ("La ", "à la "),
+        ("L'", "à l'"),
+        ("L’", "à l’"),
+    ):
+        if name.startswith(article):
+            return contracted + name[len(article) :]
+    return f"à {name}"

@@ -2,7 +2,7 @@ import re
 
 import django_filters
 from django import forms
-from django.utils.text import format_lazy
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
 from config.text import NamedRecordField
@@ -29,7 +29,14 @@ class PlaceField(NamedRecordField):
         levels = {str(label).lower(): value for value, label in Territory.Level.choices}
         if match and match["level"].lower() in levels:
             return self.queryset.filter(name__iexact=match["name"], level=levels[match["level"].lower()])
-        return super().named(text)
+        if re.fullmatch(r"\d{5}", text):
+            return self.queryset.filter(postcode=text)
+        exact = super().named(text)
+        if exact.exists():
+            return exact
+        # "blosne", "villejean": part of a name, without accents or articles (the slug has neither).
+        words = slugify(text)
+        return self.queryset.filter(slug__contains=words) if len(words) >= 3 else exact
 
 
 SORTS = {

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -110,7 +111,8 @@ def _boundary(geometry: dict | None, label: str):
 
 @transaction.atomic
 def import_populations(*, path: Path, year: int, source: str, progress: Progress = quiet) -> int:
-    """Set the population of every commune-level territory whose INSEE code is in the file."""
+    """Set the population (and the main postcode, when the file has one) of every commune-level territory
+    whose INSEE code is in the file."""
     by_code = {t.code: t for t in Territory.objects.filter(level__in=PLACES).exclude(code="")}
     updated = 0
     with open_csv(path) as handle:
@@ -133,7 +135,9 @@ def import_populations(*, path: Path, year: int, source: str, progress: Progress
                 year,
                 source,
             )
-            territory.save(update_fields=["population", "population_year", "population_source"])
+            postcode = (row.get("code_postal") or "").strip()
+            territory.postcode = postcode if re.fullmatch(r"\d{5}", postcode) else territory.postcode
+            territory.save(update_fields=["population", "population_year", "population_source", "postcode"])
             updated += 1
             progress(f"line {line}: {updated} territories updated")
     progress("\n")

@@ -17,9 +17,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from config.geo import validate_wgs84
+from config.text import french_in
 
 
 class TerritoryQuerySet(models.QuerySet):
@@ -124,6 +126,13 @@ class Territory(models.Model):
         blank=True,
         help_text=_("Code INSEE de la commune, du département ou de la région, ou code du quartier."),
     )
+    postcode = models.CharField(
+        _("code postal"),
+        max_length=5,
+        blank=True,
+        db_index=True,
+        help_text=_("Code postal principal d'une commune."),
+    )
     boundary = models.MultiPolygonField(
         _("contour"), srid=4326, null=True, blank=True, validators=[validate_wgs84]
     )
@@ -157,6 +166,15 @@ class Territory(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def located(self) -> str:
+        """Where, in the page's language: « au Blosne », « en Ille-et-Vilaine »; "in Le Blosne"."""
+        if translation.get_language() != "fr":
+            return f"in {self.name}"
+        return french_in(
+            self.name, area=self.level in {self.Level.DEPARTMENT, self.Level.REGION, self.Level.COUNTRY}
+        )
 
     def get_absolute_url(self):
         return reverse("districts:detail", args=[self.slug])

@@ -1,5 +1,6 @@
 """What is derived from hubs and kept up to date on every write (hubs/signals.py calls it): the counts per
-territory (`districts.DirectoryCount`) and who the public directory lists (`Professional.listed`).
+territory (`districts.DirectoryCount`), who the public directory lists (`Professional.listed`) and whether a
+hub accepts new patients when nobody set it by hand (`follow_professionals`).
 
 The counts: what the directory holds under each territory.
 
@@ -16,7 +17,10 @@ from contextvars import ContextVar
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, When
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
+from config import provenance
+from config.choices import Availability
 from districts.map_data import forget_districts_geojson
 from districts.models import TREE_DEPTH, DirectoryCount, Territory
 from hubs.models import Hub
@@ -94,6 +98,28 @@ def relist_professionals(professionals=None, *, touched: bool = False) -> None:
     people = Professional.objects.all() if professionals is None else professionals
     rule = Professional.objects.worth_listing().filter(pk=OuterRef("pk"))
     people.update(listed=Exists(rule), **({"updated_at": Now()} if touched else {}))
+
+
+def follow_professionals(hub_ids: Iterable[int]) -> None:
+    """A hub's "accepts new patients" follows its active professionals unless a person set it on the hub: yes
+    when one of them accepts, no when every one who answered said no, "non renseigné" when nobody answered;
+    dated by the newest answer it rests on. Saved (so in the hub's history, with why) only when it changes."""
+    for hub in Hub.objects.filter(pk__in=[pk for pk in hub_ids if pk]):
+        if provenance.set_by_hand(hub, "accepting_new_patients"):
+            continue
+        answers = Professional.objects.active().filter(memberships__hub=hub)
+        said = list(
+            answers.exclude(accepting_new_patients=Availability.UNKNOWN).values_list(
+                "accepting_new_patients", "accepting_as_of"
+            )
+        )
+        value = Availability.YES if any(a == Availability.YES for a, _ in said) else Availability.UNKNOWN
+        value = Availability.NO if said and value == Availability.UNKNOWN else value
+        as_of = max((day for answer, day in said if day and answer == value), default=None)
+        if (hub.accepting_new_patients, hub.accepting_as_of) != (value, as_of):
+            hub.accepting_new_patients, hub.accepting_as_of = value, as_of
+            hub._change_reason = str(_("d'après ses professionnels"))
+            hub.save(update_fields=["accepting_new_patients", "accepting_as_of"])
 
 
 def count_if_never_counted(**_signal) -> None:

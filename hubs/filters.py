@@ -13,7 +13,7 @@ from districts.models import Territory
 from hubs.forms import PositionForm
 from hubs.models import Hub, Service
 from professionals.filters import profession_choices
-from professionals.models import Profession
+from professionals.models import WITHOUT_OVERRUN_LABEL, Profession, Professional
 
 MAX_QUERY_LENGTH = 200
 DEFAULT_RADIUS_KM = 2
@@ -81,6 +81,14 @@ class HubSearchForm(PositionForm):
     def radius(self) -> float:
         return self.cleaned_data.get("radius_km") or DEFAULT_RADIUS_KM
 
+    def understood(self):
+        """The place found for what was typed ("blosne", "35200"), when it is not its name: said on the page."""
+        place, typed = self.cleaned_data.get("around"), (self.data.get("around") or "").strip().lower()
+        field = self.fields["around"]
+        if place is None or typed in {place.name.lower(), place.slug, field.label_of(place).lower()}:
+            return None
+        return field.label_of(place)
+
 
 class HubFilter(django_filters.FilterSet):
     q = TextSearchFilter(
@@ -107,6 +115,9 @@ class HubFilter(django_filters.FilterSet):
     tiers_payant = yes_only(_("Tiers payant"), lambda hubs: hubs.filter(tiers_payant=True))
     accepting = yes_only(
         _("Accepte de nouveaux patients"), lambda hubs: hubs.filter(accepting_new_patients=Availability.YES)
+    )
+    without_overrun = yes_only(
+        WITHOUT_OVERRUN_LABEL, lambda hubs: hubs.where_practise(Professional.objects.without_overrun())
     )
     open_now = yes_only(_("Ouvert maintenant"), lambda hubs: hubs.open_at(timezone.now()))
     wheelchair = yes_only(

@@ -3,7 +3,7 @@ text or the cached maps calls the right refresh (connected in hubs/apps.py)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from hubs.counts import recount_territories, relist_professionals
+from hubs.counts import follow_professionals, recount_territories, relist_professionals
 from hubs.map_data import forget_maps
 from hubs.models import Hub
 from hubs.models.hub import published_in_bulk
@@ -38,6 +38,7 @@ def _membership_changed(sender, instance: Membership, **kwargs):
     here = Hub.objects.filter(pk=instance.hub_id).values_list("territory_id", flat=True).first()
     recount_territories([here, getattr(instance, "_counted_in", None)])
     relist_professionals(Professional.objects.filter(pk=instance.professional_id), touched=True)
+    follow_professionals([instance.hub_id])
 
 
 def _professional_changed(sender, instance: Professional, **kwargs):
@@ -47,6 +48,7 @@ def _professional_changed(sender, instance: Professional, **kwargs):
     )
     if getattr(instance, "_loaded", {}).get("active", instance.active) != instance.active:
         _refresh_search_texts(Hub.objects.filter(memberships__professional_id=instance.pk))
+    follow_professionals(Membership.objects.filter(professional=instance).values_list("hub_id", flat=True))
 
 
 def _hubs_published_in_bulk(sender, hub_ids, **kwargs):
@@ -60,6 +62,7 @@ def _activity_changed_in_bulk(sender, professional_ids, **kwargs):
     hubs = Hub.objects.filter(memberships__professional_id__in=professional_ids).distinct()
     recount_territories(hubs.values_list("territory_id", flat=True))
     _refresh_search_texts(hubs)
+    follow_professionals(hubs.values_list("pk", flat=True))
 
 
 def _refresh_search_texts(hubs) -> None:

@@ -22,6 +22,7 @@ from config.http import client_key, take
 from config.paging import CappedPaginator
 from districts.models import DensityFigure
 from hubs import notices, services
+from hubs.after_hours import after_hours
 from hubs.filters import MAX_RADIUS_KM, HubFilter
 from hubs.forms import CompareHubsForm, CorrectionForm, HubField
 from hubs.map_data import MAP_CACHE_SECONDS, hubs_geojson, map_geojson, map_version
@@ -48,6 +49,8 @@ def hub_list(request):
     for hub in page:
         hub.note_opening(now)
     point, radius_km = hub_filter.form.point(), hub_filter.form.radius()
+    nothing_open = any(hub.open_now is False for hub in page) and not any(hub.open_now for hub in page)
+    first = page[0] if page else None
     context = {
         "filter": hub_filter,
         "page": page,
@@ -58,6 +61,8 @@ def hub_list(request):
             "districts": reverse("districts:map_data"),
         },
         "wider_radius": min(radius_km * 2.5, MAX_RADIUS_KM) if point else None,
+        "after_hours": nothing_open
+        and after_hours(point=point or first.location, postcode=first.postcode, moment=now),
     }
     return render(request, "hubs/hub_list.html", context)
 
@@ -100,10 +105,14 @@ def hub_detail(request, slug):
             HubRedirect.objects.select_related("hub"), old_slug=slug, hub__published=True
         )
         return redirect(moved.hub, permanent=True)
+    now = timezone.now()
+    hub.note_opening(now)
     context = {
         "hub": hub,
-        "open_now": hub.is_open_at() if hub.opening_hours.all() else None,  # None: hours not known
-        "change": hub.next_change(),
+        "open_now": hub.open_now,
+        "change": hub.change,
+        "after_hours": hub.open_now is False
+        and after_hours(point=hub.location, postcode=hub.postcode, moment=now),
         "services_by_category": hub.services_by_category(),
         "memberships": hub.practising(),
         "densities": DensityFigure.objects.for_gps_around(hub.territory) if hub.territory else [],

@@ -81,7 +81,7 @@ class HubChangesFeed(Feed):
         return get_object_or_404(Territory.objects.defer("boundary"), slug=slug)
 
     def title(self, territory):
-        return _("Lieux de santé à %(name)s : modifications") % {"name": territory.name}
+        return _("Lieux de santé %(where)s : modifications") % {"where": territory.located}
 
     def link(self, territory):
         return territory.get_absolute_url()

@@ -186,8 +186,8 @@ class ProfessionalSerializer(serializers.ModelSerializer):
         model = Professional
         fields = [
             "id", "page_url", "display_name", "rpps", "profession", "profession_label", "languages",
-            "booking_url", "booking_platform", "booking_by_phone_only",
-            "accepting_new_patients", "accepting_as_of", "hubs", "is_demo", "updated_at",
+            "booking_url", "booking_platform", "booking_by_phone_only", "sector", "optam", "carte_vitale",
+            "fees_as_of", "accepting_new_patients", "accepting_as_of", "hubs", "is_demo", "updated_at",
         ]  # fmt: skip
 
     def get_languages(self, professional) -> list[str]:

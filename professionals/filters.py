@@ -6,7 +6,7 @@ from config.choices import Availability
 from config.text import TextSearchFilter
 from districts.forms import PlaceFilter
 from districts.models import Territory
-from professionals.models import Profession, Professional
+from professionals.models import WITHOUT_OVERRUN_LABEL, Profession, Professional
 
 
 def profession_choices() -> list[tuple[str, str]]:
@@ -28,16 +28,22 @@ class ProfessionalFilter(django_filters.FilterSet):
     accepting = django_filters.BooleanFilter(
         label=_("Accepte de nouveaux patients"), method="filter_accepting", widget=forms.CheckboxInput
     )
+    without_overrun = django_filters.BooleanFilter(
+        label=WITHOUT_OVERRUN_LABEL, method="filter_without_overrun", widget=forms.CheckboxInput
+    )
     language = django_filters.CharFilter(
         label=_("Langue parlée"), field_name="languages", lookup_expr="icontains", max_length=40
     )
 
     class Meta:
         model = Professional
-        fields = ["q", "profession", "territory", "accepting", "language"]
+        fields = ["q", "profession", "territory", "accepting", "without_overrun", "language"]
 
     def filter_territory(self, queryset, name, value):
         return queryset.practising_in(Territory.objects.within(value))
 
     def filter_accepting(self, queryset, name, value):
         return queryset.filter(accepting_new_patients=Availability.YES) if value else queryset
+
+    def filter_without_overrun(self, queryset, name, value):
+        return queryset.without_overrun() if value else queryset

@@ -71,6 +71,9 @@ class ProfessionalQuerySet(SearchableQuerySet):
         """The rule behind `listed`, as a query."""
         return self.active().filter(Exists(Membership.objects.public().filter(professional=OuterRef("pk"))))
 
+    def without_overrun(self):
+        return self.filter(WITHOUT_OVERRUN)
+
     def general_practitioners(self):
         return self.filter(profession__counts_as_gp=True)
 
@@ -78,6 +81,19 @@ class ProfessionalQuerySet(SearchableQuerySet):
         """In the published hubs of these territories: where someone practises unpublished is not public."""
         here = Membership.objects.public().filter(professional=OuterRef("pk"), hub__territory__in=territories)
         return self.filter(Exists(here))
+
+
+class Sector(models.TextChoices):
+    SECTEUR_1 = "SECTEUR_1", _("Secteur 1")
+    SECTEUR_2 = "SECTEUR_2", _("Secteur 2")
+    NON_CONVENTIONNE = "NON_CONVENTIONNE", _("Non conventionné")
+    UNKNOWN = "UNKNOWN", _("Non renseigné")
+
+
+# "Sans dépassement d'honoraires" as the Assurance Maladie counts it: secteur 1, or secteur 2 under OPTAM
+# (whose fees above the tariff are capped and better refunded).
+WITHOUT_OVERRUN = Q(sector=Sector.SECTEUR_1) | Q(sector=Sector.SECTEUR_2, optam=True)
+WITHOUT_OVERRUN_LABEL = _("Sans dépassement d'honoraires (secteur 1, ou secteur 2 avec OPTAM)")
 
 
 class Professional(Bookable):
@@ -106,6 +122,13 @@ class Professional(Bookable):
         default=Availability.UNKNOWN,
     )
     accepting_as_of = models.DateField(_("information à jour au"), null=True, blank=True)
+    # What a consultation costs (a doctor's "secteur"), as the Assurance Maladie's directory says it.
+    sector = models.CharField(
+        _("secteur conventionnel"), max_length=20, choices=Sector.choices, default=Sector.UNKNOWN
+    )
+    optam = models.BooleanField(_("adhère à l'OPTAM"), null=True, blank=True, default=None)
+    carte_vitale = models.BooleanField(_("lit la carte Vitale"), null=True, blank=True, default=None)
+    fees_as_of = models.DateField(_("tarifs à jour au"), null=True, blank=True)
     active = models.BooleanField(_("en activité"), default=True)
     planned_retirement_year = models.PositiveSmallIntegerField(
         _("départ en retraite prévu"),

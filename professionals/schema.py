@@ -22,6 +22,12 @@ PROFESSIONAL_FIELDS: dict[str, Role] = {
     "booking_by_phone_only": Role(edit=MANAGERS, public=True, hand_edited=True, exported=True),
     "accepting_new_patients": Role(edit=MANAGERS, public=True, hand_edited=True, exported=True),
     "accepting_as_of": Role(edit=MANAGERS, public=True, exported=True),
+    "sector": Role(edit=MANAGERS, public=True, source=_("secteur"), hand_edited=True, exported=True),
+    "optam": Role(edit=MANAGERS, public=True, source=_("OPTAM"), hand_edited=True, exported=True),
+    "carte_vitale": Role(
+        edit=MANAGERS, public=True, source=_("carte Vitale"), hand_edited=True, exported=True
+    ),
+    "fees_as_of": Role(edit=MANAGERS, public=True, exported=True),
     "active": Role(edit=MANAGERS, hand_edited=True, exported=True),
     # Shown to the public only aggregated (territory pages); in the admin, to city editors only.
     "planned_retirement_year": Role(edit=EDITORS),

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 
@@ -13,6 +14,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def fast_passwords(settings):
     # Production hashes with PBKDF2 (a second of work per password, on purpose); tests make hundreds of accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request to /en/ leaves English active in the thread (LocaleMiddleware does not switch back): the next
+    test's `reverse()` would give /en/ addresses."""
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 "1 September 2026", "2:30 p.m." in English."""
 
 from django import template
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.dateformat import time_format
@@ -48,3 +49,9 @@ def opening_change(change, now=None) -> str:
     if days < 7:
         return _("ouvre %(day)s à %(time)s") % {"day": date_format(when, "l"), "time": at}
     return _("ouvre le %(date)s à %(time)s") % {"date": long_date(when.date()), "time": at}
+
+
+@register.filter
+def is_old(day) -> bool:
+    """An answer (new patients, fees) older than STALE_AFTER_DAYS: shown with a warning, not as today's truth."""
+    return bool(day) and (timezone.localdate() - day).days > settings.STALE_AFTER_DAYS

@@ -82,6 +82,11 @@ class HubQuerySet(SearchableQuerySet):
         offered = Hub.services.through.objects.filter(hub=OuterRef("pk"), service__profession__in=professions)
         return self.filter(Exists(practising) | Exists(offered))
 
+    def where_practise(self, professionals):
+        """Where one of these professionals practises (an active member): a semi-join."""
+        members = Membership.objects.filter(hub=OuterRef("pk"), professional__in=professionals.active())
+        return self.filter(Exists(members))
+
     def checked_before(self, day: datetime.date):
         """Neither verified by the city nor confirmed by the hub since `day` (or never)."""
         verified = Q(last_verified_on__isnull=False, last_verified_on__gte=day)
@@ -154,6 +159,8 @@ class Hub(Bookable):
         POLE_RESSOURCES_SANTE = "POLE_RESSOURCES_SANTE", _("Pôle ressources santé")
         ESPACE_SANTE = "ESPACE_SANTE", _("Espace santé")
         PHARMACY = "PHARMACY", _("Pharmacie")
+        # Open evenings, weekends and holidays for patients without their own doctor then: the "tonight" box.
+        MAISON_MEDICALE_GARDE = "MAISON_MEDICALE_GARDE", _("Maison médicale de garde")
         OTHER = "OTHER", _("Autre")
 
     class Status(models.TextChoices):

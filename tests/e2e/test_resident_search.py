@@ -67,3 +67,29 @@ def test_the_search_form_works_with_the_keyboard_alone(page, site):
         if page.evaluate("!!document.activeElement.closest('ul.cards')"):
             break
     assert page.evaluate("!!document.activeElement.closest('ul.cards')")
+
+
+def test_on_a_phone_on_sunday_night_a_hub_says_whom_to_call_before_anything_else(page, site):
+    import datetime
+
+    import time_machine
+
+    from tests.e2e.axe import violations
+
+    sunday_night = datetime.datetime(2026, 11, 29, 21, 0, tzinfo=datetime.UTC)  # 22:00 in Rennes
+    with time_machine.travel(sunday_night, tick=True):  # the live server reads the same clock
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.goto(site.url + "/hubs/centre-de-sante-communautaire-du-blosne/")
+        expect(page.get_by_text("ouvre demain à 8 h 45")).to_be_in_viewport()
+        expect(page.get_by_role("link", name="Appeler le 02 99 41 95 10")).to_be_in_viewport()
+        expect(page.get_by_text("Rendez-vous par téléphone uniquement")).to_be_in_viewport()
+        tonight = page.get_by_role("complementary", name="Rien d'ouvert près d'ici en ce moment ?")
+        expect(tonight.get_by_role("link", name="116 117")).to_have_attribute("href", "tel:116117")
+        expect(tonight.get_by_role("link", name="SMS au 114")).to_have_attribute("href", "sms:114")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert violations(page) == []
+        page.goto(site.url + "/hubs/?q=blosne")  # the same box above the results
+        expect(
+            page.get_by_role("complementary", name="Rien d'ouvert près d'ici en ce moment ?")
+        ).to_be_visible()
+    assert page.console_errors == []

@@ -108,7 +108,7 @@ def test_results_show_what_a_resident_needs(client, monkeypatch):
         "1, place du Banat",
         "Ouvert maintenant",
         "Tiers payant",
-        "Nouveaux patients acceptés (au 26 février 2021)",
+        "Nouveaux patients acceptés (au 1er septembre 2026)",  # as its professionals say
         "Médiation en santé",
     ]:
         assert text in page, text

@@ -40,7 +40,8 @@ def test_pages_answer_503_with_retry_after_when_postgresql_stops():
         "SECRET_KEY": "outage-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
-        "PGPORT": "55900",
+        # Its own server, on a port of its own: make test runs this test in both halves at once.
+        "PGPORT": str(55900 + os.getpid() % 2000),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(

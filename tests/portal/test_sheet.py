@@ -11,7 +11,7 @@ SHEET = "/districts/le-blosne/fiche/"
 
 def test_the_sheet_lists_the_hubs_with_phones_and_hours_and_the_sourced_figures(client):
     page = client.get(SHEET).content.decode()
-    assert "Se soigner à Le Blosne" in page
+    assert "Se soigner au Blosne" in page
     assert "Centre de santé communautaire du Blosne" in page and 'href="tel:0299419510"' in page
     assert "08h45–13h00" in page
     assert "6,1" in page and "Ville de Rennes" in page  # the official figure, with its source

@@ -18,12 +18,13 @@ from config import geo
 from config.imports import progress_line
 from districts.imports import import_populations, import_territories
 from districts.models import DensityFigure, Territory
+from hubs.counts import counts_deferred
 from hubs.models import Hub, OpeningHours, Service
 from hubs.pharmacies import import_pharmacies
 from hubs.services import save_hub
 from portal.context_processors import DEMO_CACHE_KEY
 from professionals.imports import import_ameli_densities
-from professionals.models import Membership, Profession, Professional
+from professionals.models import Membership, Profession, Professional, Sector
 from programmes.models import Beneficiary, Funder, Funding, SupportProgramme, SupportType
 
 FIXTURES = settings.BASE_DIR / "fixtures"
@@ -79,7 +80,7 @@ class Command(BaseCommand):
             return
         self.progress = progress_line(self, options["verbosity"])
         content = json.loads((FIXTURES / "demo.json").read_text(encoding="utf-8"))
-        with transaction.atomic():
+        with transaction.atomic(), counts_deferred():  # the territories' counts once, at the end
             self.load_territories(content["district_demo"])
             self.load_professions_and_services(content)
             self.load_densities(content["densities"])
@@ -216,8 +217,6 @@ class Command(BaseCommand):
                 "booking_url": item.get("booking_url", ""),
                 "booking_by_phone_only": item.get("booking_by_phone_only", False),
                 "tiers_payant": item.get("tiers_payant", False),
-                "accepting_new_patients": item.get("accepting_new_patients", "UNKNOWN"),
-                "accepting_as_of": parse_date(item.get("accepting_as_of")),
                 "participatory": item.get("participatory", False),
                 "ars_recognised": item.get("ars_recognised", False),
                 "opened_on": parse_date(item.get("opened_on")),
@@ -290,8 +289,14 @@ class Command(BaseCommand):
                     defaults={
                         "profession": profession,
                         "active": True,
-                        "accepting_new_patients": "YES" if index % 2 == 0 else "NO",
+                        # A hub's own answer follows these (hubs/counts.py, follow_professionals).
+                        "accepting_new_patients": item.get("accepting", "YES" if index % 2 == 0 else "NO"),
                         "accepting_as_of": datetime.date(2026, 9, 1),
+                        # Invented, like the people: one in four in secteur 2, one of them without OPTAM.
+                        "sector": Sector.SECTEUR_2 if index % 4 == 3 else Sector.SECTEUR_1,
+                        "optam": (index % 8 == 3) if index % 4 == 3 else None,
+                        "carte_vitale": True,
+                        "fees_as_of": datetime.date(2026, 9, 1),
                         "languages": "français",
                         "planned_retirement_year": DEMO_RETIREMENT_YEAR
                         if index < item.get("retiring", 0)
