@@ -360,8 +360,16 @@ MAP_TILES_ATTRIBUTION = os.environ.get(
     "MAP_TILES_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
+# The city the portal serves: a search with no criteria at all lists the places around it first, nearest first,
+# rather than the whole country A to Z (the Lille pharmacies before Rennes's centres).
+HOME = {
+    "name": os.environ.get("HOME_NAME", "Rennes"),
+    "lat": float(os.environ.get("HOME_LAT", "48.11")),
+    "lng": float(os.environ.get("HOME_LNG", "-1.68")),
+    "km": float(os.environ.get("HOME_KM", "30")),
+}
 LEAFLET_CONFIG = {
-    "DEFAULT_CENTER": (48.11, -1.68),
+    "DEFAULT_CENTER": (HOME["lat"], HOME["lng"]),
     "DEFAULT_ZOOM": 12,
     "MIN_ZOOM": 5,
     "MAX_ZOOM": 18,

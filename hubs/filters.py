@@ -2,10 +2,12 @@
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.gis.geos import Polygon
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import geo
 from config.choices import Availability
 from config.text import TextSearchFilter
 from districts.forms import PlaceField, PlaceFilter
@@ -90,6 +92,9 @@ class HubSearchForm(PositionForm):
         return field.label_of(place)
 
 
+YES_NO = ["open_now", "tiers_payant", "accepting", "without_overrun", "wheelchair"]
+
+
 class HubFilter(django_filters.FilterSet):
     q = TextSearchFilter(
         label=_("Recherche"),
@@ -132,6 +137,24 @@ class HubFilter(django_filters.FilterSet):
         fields = ["q", "service", "profession", "kind", "territory"]
         form = HubSearchForm
 
+    def summary(self) -> list[str]:
+        """The criteria in force, in words: once results are shown, this line stands for the folded form."""
+        data, form = self.form.cleaned_data, self.form
+        said = [f"« {data['q']} »"] if data.get("q") else []
+        if form.point() is not None:
+            said.append(data["around"].name if data.get("around") else str(_("autour du point choisi")))
+            said.append(f"{form.radius():g} km")
+        for name in ("service", "profession", "kind"):
+            if data.get(name):  # the choices are a query: asked only when one is ticked
+                labels = dict(form.fields[name].choices)
+                said += [str(labels.get(value, value)) for value in data[name]]
+        if data.get("territory"):
+            said.append(data["territory"].name)
+        said += [str(self.filters[name].label) for name in YES_NO if data.get(name)]
+        if data.get("language"):
+            said.append(data["language"])
+        return said
+
     def filter_service(self, queryset, name, slugs):
         return queryset.offering(Service.objects.filter(slug__in=slugs)) if slugs else queryset
 
@@ -150,6 +173,12 @@ class HubFilter(django_filters.FilterSet):
         if data.get("bbox") is not None:
             queryset = queryset.filter(location__within=data["bbox"])
         point = self.form.point()
+        self.around_home = point is None and not (self.summary() or data.get("bbox") or data.get("sort"))
+        if self.around_home:  # nothing asked: what is near the city the portal serves, nearest first
+            home = settings.HOME
+            return queryset.near(geo.point(lat=home["lat"], lng=home["lng"]), km=home["km"]).order_by(
+                "distance", "name", "pk"
+            )
         if point is not None:
             queryset = queryset.near(point, km=self.form.radius())
         if data.get("sort") == "name":

@@ -61,6 +61,7 @@ def hub_list(request):
             "districts": reverse("districts:map_data"),
         },
         "wider_radius": min(radius_km * 2.5, MAX_RADIUS_KM) if point else None,
+        "settings_home": settings.HOME,
         "after_hours": nothing_open
         and after_hours(point=point or first.location, postcode=first.postcode, moment=now),
     }

@@ -83,5 +83,10 @@ def test_on_a_phone_the_first_results_come_before_the_map_with_call_and_directio
         first.get_by_role("link", name="Itinéraire jusqu'à Centre de santé communautaire du Blosne")
     ).to_be_visible()
     assert first.bounding_box()["y"] < page.locator("#search-map").bounding_box()["y"]
+    expect(
+        first.get_by_role("heading")
+    ).to_be_in_viewport()  # results start on the first screen, not the form
+    page.get_by_text("Modifier la recherche").click()  # the folded form opens where it was
+    expect(page.get_by_role("searchbox", name="Recherche")).to_have_value("blosne")
     page.set_viewport_size({"width": 1280, "height": 800})  # side by side with room
     assert abs(first.bounding_box()["y"] - page.locator("#search-map").bounding_box()["y"]) < 200

@@ -203,3 +203,24 @@ def test_an_old_yes_is_flagged(client):
     page = client.get("/hubs/", {"q": "ancienne"}).content.decode()
     assert "Nouveaux patients acceptés (au 26 février 2021) <strong" in page
     assert "réponse ancienne : appelez pour vérifier" in page
+
+
+def test_after_a_search_the_form_folds_into_a_line_that_says_the_criteria(client):
+    page = client.get("/hubs/", {"q": "kine", "tiers_payant": "on", "around": "le-blosne", "radius_km": "5"})
+    text = page.content.decode()
+    assert '<details class="search-again"><summary>Modifier la recherche' in text
+    assert "« kine » · Le Blosne · 5 km · Tiers payant" in text
+    assert text.index("search-again") < text.index('id="search-form"') < text.index('id="result-count"')
+    assert 'class="search-again"' not in client.get("/hubs/").content.decode()  # nothing searched: the form
+
+
+def test_with_no_criteria_the_list_starts_near_the_city_the_portal_serves(client):
+    response = client.get("/hubs/")
+    names = [hub.name for hub in response.context["page"].object_list]
+    assert "Centre de santé communautaire du Blosne" in names
+    assert not any(
+        "Lille" in hub.city for hub in response.context["page"].object_list
+    )  # not A to Z nationwide
+    assert "à moins de 30 km de Rennes, du plus proche au plus loin" in response.content.decode()
+    lille = client.get("/hubs/", {"kind": "PHARMACY", "q": "lille"}).context["page"].paginator.count
+    assert lille > 50  # a criterion searches everywhere again
