@@ -4,8 +4,10 @@ centre and pharmacy open now."""
 import datetime
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 
 from hubs.models import Hub
+from hubs.models.schedule import closures_by_date
 
 NEAR_KM = 15
 OPEN_LATE = [Hub.Kind.MAISON_MEDICALE_GARDE, Hub.Kind.PHARMACY]
@@ -35,3 +37,14 @@ def open_nearby(point, moment: datetime.datetime) -> list[Hub]:
 
 def after_hours(*, point, postcode: str, moment: datetime.datetime) -> dict:
     return {"numbers": numbers_for(postcode), "open": open_nearby(point, moment)}
+
+
+def for_results(hubs: list[Hub], *, point, moment: datetime.datetime) -> dict | None:
+    """Each hub of a page of results told whether it is open and when that changes (hours read for this page
+    only: asked of the whole ordered set, they would be read for every row); the box when none shown is open."""
+    prefetch_related_objects(hubs, "opening_hours", closures_by_date())
+    for hub in hubs:
+        hub.note_opening(moment)
+    if any(hub.open_now for hub in hubs) or not any(hub.open_now is False for hub in hubs):
+        return None
+    return after_hours(point=point or hubs[0].location, postcode=hubs[0].postcode, moment=moment)

@@ -155,6 +155,17 @@ class HubFilter(django_filters.FilterSet):
             said.append(data["language"])
         return said
 
+    def nothing_asked(self) -> bool:
+        data = self.form.cleaned_data
+        return self.form.point() is None and not (self.summary() or data.get("bbox") or data.get("sort"))
+
+    def around_home(self):
+        """The list page with nothing asked: what is near the city the portal serves, nearest first, rather than
+        the whole directory A to Z. Bounded by the spatial index, whatever the size of the directory."""
+        home = settings.HOME
+        near = self.qs.near(geo.point(lat=home["lat"], lng=home["lng"]), km=home["km"])
+        return near.order_by("distance", "name", "pk")
+
     def filter_service(self, queryset, name, slugs):
         return queryset.offering(Service.objects.filter(slug__in=slugs)) if slugs else queryset
 
@@ -173,12 +184,6 @@ class HubFilter(django_filters.FilterSet):
         if data.get("bbox") is not None:
             queryset = queryset.filter(location__within=data["bbox"])
         point = self.form.point()
-        self.around_home = point is None and not (self.summary() or data.get("bbox") or data.get("sort"))
-        if self.around_home:  # nothing asked: what is near the city the portal serves, nearest first
-            home = settings.HOME
-            return queryset.near(geo.point(lat=home["lat"], lng=home["lng"]), km=home["km"]).order_by(
-                "distance", "name", "pk"
-            )
         if point is not None:
             queryset = queryset.near(point, km=self.form.radius())
         if data.get("sort") == "name":

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.gis.db.models.functions import Distance
 from django.core import signing
 from django.core.cache import cache
-from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,13 +20,11 @@ from config import provenance
 from config.http import client_key, take
 from config.paging import CappedPaginator
 from districts.models import DensityFigure
-from hubs import notices, services
-from hubs.after_hours import after_hours
+from hubs import after_hours, notices, services
 from hubs.filters import MAX_RADIUS_KM, HubFilter
 from hubs.forms import CompareHubsForm, CorrectionForm, HubField
 from hubs.map_data import MAP_CACHE_SECONDS, hubs_geojson, map_geojson, map_version
 from hubs.models import Hub, HubRedirect
-from hubs.models.schedule import closures_by_date
 from hubs.schema import PUBLIC_FACTS
 
 PAGE_SIZE = 20
@@ -42,15 +39,10 @@ def hub_list(request):
             "search": None,
         }
         return render(request, "hubs/hub_list.html", context, status=400)
-    page = CappedPaginator(hub_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Hours for the page once it is cut: asked of the whole ordered set, they would be read for every row.
-    prefetch_related_objects(list(page), "opening_hours", closures_by_date())
-    now = timezone.now()
-    for hub in page:
-        hub.note_opening(now)
+    around_home = hub_filter.nothing_asked()
+    hubs = hub_filter.around_home() if around_home else hub_filter.qs
+    page = CappedPaginator(hubs, PAGE_SIZE).get_page(request.GET.get("page"))
     point, radius_km = hub_filter.form.point(), hub_filter.form.radius()
-    nothing_open = any(hub.open_now is False for hub in page) and not any(hub.open_now for hub in page)
-    first = page[0] if page else None
     context = {
         "filter": hub_filter,
         "page": page,
@@ -61,9 +53,8 @@ def hub_list(request):
             "districts": reverse("districts:map_data"),
         },
         "wider_radius": min(radius_km * 2.5, MAX_RADIUS_KM) if point else None,
-        "settings_home": settings.HOME,
-        "after_hours": nothing_open
-        and after_hours(point=point or first.location, postcode=first.postcode, moment=now),
+        "home": settings.HOME if around_home else None,
+        "after_hours": after_hours.for_results(list(page), point=point, moment=timezone.now()),
     }
     return render(request, "hubs/hub_list.html", context)
 
@@ -113,7 +104,7 @@ def hub_detail(request, slug):
         "open_now": hub.open_now,
         "change": hub.change,
         "after_hours": hub.open_now is False
-        and after_hours(point=hub.location, postcode=hub.postcode, moment=now),
+        and after_hours.after_hours(point=hub.location, postcode=hub.postcode, moment=now),
         "services_by_category": hub.services_by_category(),
         "memberships": hub.practising(),
         "densities": DensityFigure.objects.for_gps_around(hub.territory) if hub.territory else [],

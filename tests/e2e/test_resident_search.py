@@ -89,6 +89,7 @@ def test_on_a_phone_on_sunday_night_a_hub_says_whom_to_call_before_anything_else
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         assert violations(page) == []
         page.goto(site.url + "/hubs/?q=blosne")  # the same box above the results
+        page.wait_for_load_state("networkidle")  # the map's data fetched: no request runs into the next test
         expect(
             page.get_by_role("complementary", name="Rien d'ouvert près d'ici en ce moment ?")
         ).to_be_visible()
