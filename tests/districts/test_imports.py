@@ -151,3 +151,54 @@ def test_a_bad_ameli_row_names_its_line_and_writes_nothing(tmp_path):
     with pytest.raises(CommandError, match="line 3: densite 'n/a'"):
         run("import_ameli_densities", path)
     assert not DensityFigure.objects.filter(year=2030).exists()
+
+
+SQUARE = {"type": "Polygon", "coordinates": [[[-1.7, 48.1], [-1.6, 48.1], [-1.6, 48.2], [-1.7, 48.1]]]}
+
+
+def feature(geometry=SQUARE, **properties):
+    return {
+        "type": "Feature",
+        "properties": {"nom": "Quartier refusé", "code": "99", **properties},
+        "geometry": geometry,
+    }
+
+
+@pytest.mark.parametrize(
+    "content, options, message",
+    [
+        ({"type": "FeatureCollection"}, {}, "has no 'features' list"),
+        ({"type": "FeatureCollection", "features": [feature()]}, {"level": "GALAXY"}, "unknown level 'GALAXY'"),
+        ({"type": "FeatureCollection", "features": [feature(code="")]}, {"code_field": "code"}, "property 'code' is missing"),
+        ({"type": "FeatureCollection", "features": [feature()]}, {"code_field": "code", "only_codes": ["12"]}, "no feature has the code(s) 12"),
+        ({"type": "FeatureCollection", "features": [feature(geometry=None)]}, {}, "geometry is missing"),
+        ({"type": "FeatureCollection", "features": [feature(geometry={"type": "Polygon", "coordinates": "x"})]}, {}, "geometry cannot be read"),
+        ({"type": "FeatureCollection", "features": [feature(geometry={**SQUARE, "coordinates": [[[-1.7, 148.1], [-1.6, 48.1], [-1.6, 48.2], [-1.7, 148.1]]]})]}, {}, "feature 1 (Quartier refusé):"),
+    ],
+)  # fmt: skip
+def test_a_boundary_file_damaged_in_an_ordinary_way_is_refused_with_its_reason_and_writes_nothing(
+    tmp_path, content, options, message
+):
+    from config.imports import ImportProblem
+    from districts.imports import import_territories
+
+    path = tmp_path / "quartiers.geojson"
+    path.write_text(json.dumps(content), encoding="utf-8")
+    before = Territory.objects.count()
+    with pytest.raises(ImportProblem, match=re.escape(message)):
+        import_territories(
+            path=path, level=options.pop("level", "DISTRICT"), parent=None, name_field="nom", **options
+        )
+    assert Territory.objects.count() == before
+
+
+def test_a_negative_population_is_refused_with_its_line(tmp_path):
+    from config.imports import ImportProblem
+    from districts.imports import import_populations
+
+    rennes = Territory.objects.get(slug="rennes")
+    path = tmp_path / "populations.csv"
+    path.write_text(f"code_insee;population;code_postal\n{rennes.code};-3;35000\n", encoding="utf-8")
+    with pytest.raises(ImportProblem, match="line 2: population '-3'"):
+        import_populations(path=path, year=2024, source="test")
+    assert Territory.objects.get(slug="rennes").population != -3

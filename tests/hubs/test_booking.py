@@ -176,3 +176,15 @@ class TestWhenItOpens:
     def test_the_result_list_says_it_too(self, client):
         page = client.get("/hubs/", {"q": "blosne"}).content.decode()
         assert 'class="opening-change">' in page
+
+
+def test_a_night_that_runs_into_a_closed_day_ends_at_midnight_and_no_hours_say_nothing():
+    hub = HubFactory()
+    OpeningHoursFactory(hub=hub, weekday=0, opens="20:00", closes="23:59")
+    OpeningHoursFactory(hub=hub, weekday=1, opens="00:00", closes="08:00")
+    Closure.objects.create(hub=hub, starts_on="2026-11-24", ends_on="2026-11-24", reason="Inventaire")
+    hub = Hub.objects.for_page().get(pk=hub.pk)
+    monday_night = datetime.datetime(2026, 11, 23, 21, 0, tzinfo=PARIS)
+    with translation.override("fr"):
+        assert opening_change(hub.next_change(monday_night), monday_night) == "ferme à 23 h 59"
+        assert opening_change(None) == ""
