@@ -82,4 +82,5 @@ class Bookable(models.Model):
         return host(self.booking_url)
 
     def booking_platform(self) -> str:
-        return platform(self.booking_url, own_site=getattr(self, "website", ""))
+        """Empty without a link (as the API gives it)."""
+        return platform(self.booking_url, own_site=getattr(self, "website", "")) if self.booking_url else ""

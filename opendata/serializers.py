@@ -61,16 +61,6 @@ class OpeningHoursSerializer(serializers.ModelSerializer):
         fields = ["weekday", "opens", "closes"]
 
 
-class BookingPlatformField(serializers.CharField):
-    """The booking link's platform by name (Doctolib, Maiia…), empty without a link."""
-
-    def __init__(self, **kwargs):
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def to_representation(self, value) -> str:
-        return value.booking_platform() if value.booking_url else ""
-
-
 class HubSerializer(serializers.ModelSerializer):
     page_url = PageUrlField()
     kind_label = serializers.CharField(source="get_kind_display")
@@ -81,7 +71,7 @@ class HubSerializer(serializers.ModelSerializer):
     opening_hours_osm = serializers.SerializerMethodField()
     closures = serializers.SerializerMethodField()
     languages = serializers.ListField(source="language_list", child=serializers.CharField())
-    booking_platform = BookingPlatformField()
+    booking_platform = serializers.CharField(read_only=True)
     distance_km = serializers.SerializerMethodField()
 
     class Meta:
@@ -179,7 +169,7 @@ class ProfessionalSerializer(serializers.ModelSerializer):
     profession = serializers.CharField(source="profession.code")
     profession_label = serializers.CharField(source="profession.name")
     languages = serializers.SerializerMethodField()
-    booking_platform = BookingPlatformField()
+    booking_platform = serializers.CharField(read_only=True)
     hubs = serializers.SerializerMethodField()
 
     class Meta:
