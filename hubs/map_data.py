@@ -12,8 +12,9 @@ from config import geo
 from hubs.models import Hub
 
 
-def hubs_geojson(hubs, *, open_ids=None) -> dict:
-    """hubs: Hub objects. open_ids: ids open now, when already known (else asked of each hub)."""
+def hubs_geojson(hubs, *, open_ids=None, stops=()) -> dict:
+    """hubs: Hub objects. open_ids: ids open now, when already known (else asked of each hub).
+    stops: public transport stops to show with them (hubs.models.transit.StopNearby)."""
     now = timezone.now()
     features = [
         geo.feature(
@@ -27,6 +28,17 @@ def hubs_geojson(hubs, *, open_ids=None) -> dict:
         )
         for hub in hubs
         if hub.location is not None
+    ]
+    features += [
+        geo.feature(
+            geo.point_geometry(lng=stop.location.x, lat=stop.location.y),
+            {
+                "name": stop.name,
+                "kind": ", ".join(f"{line.get_mode_display()} {line.short_name or line.long_name}" for line in stop.lines),
+                "stop": True,
+            },
+        )
+        for stop in stops
     ]
     return geo.feature_collection(features)
 

@@ -24,7 +24,8 @@ from hubs import after_hours, notices, services
 from hubs.filters import MAX_RADIUS_KM, HubFilter
 from hubs.forms import CompareHubsForm, CorrectionForm, HubField
 from hubs.map_data import MAP_CACHE_SECONDS, hubs_geojson, map_geojson, map_version
-from hubs.models import Hub, HubRedirect
+from hubs.models import Hub, HubRedirect, transit_near
+from hubs.models.transit import STOPS_WITHIN_METRES
 from hubs.schema import PUBLIC_FACTS
 
 PAGE_SIZE = 20
@@ -99,6 +100,7 @@ def hub_detail(request, slug):
         return redirect(moved.hub, permanent=True)
     now = timezone.now()
     hub.note_opening(now)
+    stops, transit_feeds = transit_near(hub.location)
     context = {
         "hub": hub,
         "open_now": hub.open_now,
@@ -108,7 +110,10 @@ def hub_detail(request, slug):
         "services_by_category": hub.services_by_category(),
         "memberships": hub.practising(),
         "densities": DensityFigure.objects.for_gps_around(hub.territory) if hub.territory else [],
-        "map_data": hubs_geojson([hub]),
+        "map_data": hubs_geojson([hub], stops=stops),
+        "stops": stops,
+        "transit_feeds": transit_feeds,
+        "within": STOPS_WITHIN_METRES,
         "jsonld": hub_jsonld(hub, request),
         "sources": provenance.summary(hub, PUBLIC_FACTS),
         "report_form": CorrectionForm(),

@@ -52,7 +52,13 @@
     return marker;
   }
 
+  // A public transport stop: a small white disc, told apart from the hubs (green when open, grey when closed).
+  function stopMarker(latlng) {
+    return L.circleMarker(latlng, { radius: 5, weight: 2, color: "#0b0c0c", fillColor: "#ffffff", fillOpacity: 1 });
+  }
+
   function hubMarker(feature, latlng) {
+    if (feature.properties.stop) return stopMarker(latlng);
     return L.circleMarker(latlng, {
       radius: 8, weight: 2, color: "#12436d", fillOpacity: 0.9,
       fillColor: feature.properties.open ? "#28a197" : "#b1b4b6",
@@ -134,4 +140,15 @@
     if (shown.all.getLayers().length) map.fitBounds(shown.all.getBounds(), { maxZoom: 15, padding: [24, 24], animate: false });
     map.getContainer().dataset.markers = String(shown.points.getLayers().length);
   };
+
+  // Line badges marked with the feed's colour (templates/includes/_transit.html): set here because the CSP allows
+  // no inline style. A stripe, not the badge's background: feed colour pairs often fail text contrast (yellow
+  // and red), and the line's name says it all without colour or script.
+  function paintLines() {
+    document.querySelectorAll(".line-badge[data-colour]").forEach(function (badge) {
+      if (/^[0-9A-F]{6}$/.test(badge.dataset.colour)) badge.style.borderLeftColor = "#" + badge.dataset.colour;
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", paintLines);
+  else paintLines();
 })();

@@ -19,6 +19,7 @@ from config.imports import progress_line
 from districts.imports import import_populations, import_territories
 from districts.models import DensityFigure, Territory
 from hubs.counts import counts_deferred
+from hubs.gtfs import import_gtfs
 from hubs.models import Hub, OpeningHours, Service
 from hubs.pharmacies import import_pharmacies
 from hubs.services import save_hub
@@ -30,6 +31,7 @@ from programmes.models import Beneficiary, Funder, Funding, SupportProgramme, Su
 FIXTURES = settings.BASE_DIR / "fixtures"
 DATA = FIXTURES / "data"
 COMMUNES_SOURCE = "data.gouv.fr, « Communes et villes de France » (édition 2024)"
+STAR_LICENCE = "données ouvertes STAR (Keolis Rennes pour Rennes Métropole)"
 DEMO_RETIREMENT_YEAR = 2028
 DEMO_POPULATION_SOURCE = "Estimation arrondie de démonstration (pas un chiffre officiel)"
 FIRST_NAMES = ["Claire", "Yann", "Nadia", "Thomas", "Awa", "Julien", "Maëlle", "Karim", "Sophie", "Erwan"]
@@ -88,6 +90,8 @@ class Command(BaseCommand):
             hubs = self.load_hubs(content, funders)
             self.load_programmes(content, funders, hubs)
             self.load_staff(content["staff"], hubs)
+            # Real stops and lines of the Rennes network around the demo hubs (fixtures/data/SOURCES.md).
+            import_gtfs(path=DATA / "star_rennes_2012_extrait.zip", code="star", licence=STAR_LICENCE)
             if not options["without_pharmacies"]:
                 # The pharmacy layer is real open data (OpenStreetMap via the MEL), not demo content.
                 import_pharmacies(path=DATA / "lille_mel_pharmacies.json")
