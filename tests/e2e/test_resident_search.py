@@ -94,3 +94,25 @@ def test_on_a_phone_on_sunday_night_a_hub_says_whom_to_call_before_anything_else
             page.get_by_role("complementary", name="Rien d'ouvert près d'ici en ce moment ?")
         ).to_be_visible()
     assert page.console_errors == []
+
+
+def test_on_a_phone_a_hub_page_says_which_bus_stops_are_near_and_shows_them_on_its_map(page, site):
+    from tests.e2e.axe import violations
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site.url + "/hubs/maison-de-sante-de-vern-sur-seiche/")
+    transit = page.get_by_role("region", name="Venir en transports en commun")
+    transit.scroll_into_view_if_needed()
+    first = transit.get_by_role("listitem").first
+    expect(first).to_contain_text("La Poste — 120 m, environ 3 min à pied")
+    line_73 = transit.get_by_role("list", name="Lignes à l'arrêt La Poste").get_by_text("bus 73")
+    expect(line_73).to_be_visible()
+    # The feed's colour for line 73 (BF82B2), as a stripe beside the line's name.
+    assert line_73.evaluate("e => getComputedStyle(e).borderLeftColor") == "rgb(191, 130, 178)"
+    stops = transit.locator(".stops > li").count()
+    expect(page.locator("#hub-map")).to_have_attribute("data-markers", str(1 + stops))
+    page.locator("#hub-map .leaflet-interactive").nth(1).click(force=True)  # the nearest stop's marker
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("La Poste")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert violations(page) == []
+    assert page.console_errors == []
