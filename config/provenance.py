@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from config.roles import is_city_editor
 
-FINESS, RPPS, OSM, CITY, HUB = "FINESS", "RPPS", "OSM", "CITY", "HUB"
+FINESS, RPPS, OSM, ACCESLIBRE, CITY, HUB = "FINESS", "RPPS", "OSM", "ACCESLIBRE", "CITY", "HUB"
 BY_HAND = {CITY, HUB}
 LABELS = {
     FINESS: _("FINESS (ministère de la Santé)"),
     RPPS: _("RPPS (Annuaire Santé)"),
     OSM: _("OpenStreetMap"),
+    ACCESLIBRE: _("acceslibre (données ouvertes de l'accessibilité des établissements)"),
     CITY: _("la Ville"),
     HUB: _("le lieu lui-même"),
 }

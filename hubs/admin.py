@@ -116,7 +116,11 @@ class HubAdmin(ImportExportModelAdmin, GuardedHistoryAdmin, LeafletGeoAdmin):
         (_("Contact et rendez-vous"), {"fields": ["phone", "email", "website", "booking_url", "booking_by_phone_only"]}),
         (
             _("Accueil"),
-            {"fields": ["services", "tiers_payant", ("accepting_new_patients", "accepting_as_of"), "wheelchair_access", "languages"]},
+            {"fields": ["services", "tiers_payant", ("accepting_new_patients", "accepting_as_of"), "languages"]},
+        ),
+        (
+            _("Accessibilité"),
+            {"fields": ["wheelchair_access", "entrance", "accessible_parking", "accessible_toilets", "hearing_loop", "staff_trained", "acceslibre_url"]},
         ),
         (
             _("Reconnaissance, sources et responsables"),

@@ -14,6 +14,7 @@ from districts.forms import PlaceField, PlaceFilter
 from districts.models import Territory
 from hubs.forms import PositionForm
 from hubs.models import Hub, Service
+from hubs.models.accessibility import WHEELCHAIR_ACCESSIBLE
 from professionals.filters import profession_choices
 from professionals.models import WITHOUT_OVERRUN_LABEL, Profession, Professional
 
@@ -126,7 +127,7 @@ class HubFilter(django_filters.FilterSet):
     )
     open_now = yes_only(_("Ouvert maintenant"), lambda hubs: hubs.open_at(timezone.now()))
     wheelchair = yes_only(
-        _("Accessible en fauteuil roulant"), lambda hubs: hubs.filter(wheelchair_access=Availability.YES)
+        _("Accessible en fauteuil roulant"), lambda hubs: hubs.filter(WHEELCHAIR_ACCESSIBLE)
     )
     language = django_filters.CharFilter(
         label=_("Langue parlée"), field_name="languages", lookup_expr="icontains", max_length=40

@@ -30,7 +30,10 @@ EXTENDED_ROUTE_TYPES = {
     1: Mode.RAIL, 2: Mode.RAIL, 4: Mode.METRO, 7: Mode.BUS, 8: Mode.TROLLEYBUS, 9: Mode.TRAM,
     10: Mode.FERRY, 12: Mode.FERRY, 13: Mode.AERIAL_LIFT, 14: Mode.FUNICULAR,
 }  # fmt: skip
-STOP_OR_PLATFORM = {"", "0"}  # stations (1), entrances (2), nodes (3) and boarding areas (4) are not where you wait
+STOP_OR_PLATFORM = {
+    "",
+    "0",
+}  # stations (1), entrances (2), nodes (3) and boarding areas (4) are not where you wait
 
 
 def route_mode(value: str, *, where: str) -> str:
@@ -116,7 +119,11 @@ def read_stops(feed: Feed) -> dict[str, dict]:
                 f"{where}: stop {row['stop_id']!r} has no valid position "
                 f"(stop_lat {row['stop_lat']!r}, stop_lon {row['stop_lon']!r})"
             ) from None
-        stops[row["stop_id"]] = {"gtfs_id": row["stop_id"], "name": row["stop_name"][:200], "location": location}
+        stops[row["stop_id"]] = {
+            "gtfs_id": row["stop_id"],
+            "name": row["stop_name"][:200],
+            "location": location,
+        }
     return stops
 
 
@@ -125,7 +132,9 @@ def lines_at_stops(feed: Feed, *, routes: dict, stops: dict, progress: Progress)
     route_of_trip = {}
     for where, row in feed.rows("trips.txt", ["trip_id", "route_id"]):
         if row["route_id"] not in routes:
-            raise ImportProblem(f"{where}: trip {row['trip_id']!r} names route {row['route_id']!r}, not in routes.txt")
+            raise ImportProblem(
+                f"{where}: trip {row['trip_id']!r} names route {row['route_id']!r}, not in routes.txt"
+            )
         route_of_trip[row["trip_id"]] = row["route_id"]
     calls = set()
     for count, (where, row) in enumerate(feed.rows("stop_times.txt", ["trip_id", "stop_id"]), start=1):

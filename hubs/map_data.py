@@ -34,7 +34,9 @@ def hubs_geojson(hubs, *, open_ids=None, stops=()) -> dict:
             geo.point_geometry(lng=stop.location.x, lat=stop.location.y),
             {
                 "name": stop.name,
-                "kind": ", ".join(f"{line.get_mode_display()} {line.short_name or line.long_name}" for line in stop.lines),
+                "kind": ", ".join(
+                    f"{line.get_mode_display()} {line.short_name or line.long_name}" for line in stop.lines
+                ),
                 "stop": True,
             },
         )

@@ -206,8 +206,8 @@ def hub_compare(request):
     context = {
         "form": form,
         "hubs": hubs,
-        "service_rows": [(s, [s in hub.services.all() for hub in hubs]) for s in services],
-        "profession_rows": [(p, [hub.head_count(p) for hub in hubs]) for p in professions],
+        "service_rows": [(s, [(hub, s in hub.services.all()) for hub in hubs]) for s in services],
+        "profession_rows": [(p, [(hub, hub.head_count(p)) for hub in hubs]) for p in professions],
         "point": point,
     }
     return render(request, "hubs/hub_compare.html", context)

@@ -138,7 +138,7 @@ def location(hub: Hub, base: str) -> dict:
 def healthcare_service(hub: Hub, base: str) -> dict:
     notes = [f"Tiers payant : {({True: 'oui', False: 'non'}).get(hub.tiers_payant, 'non renseigné')}."]
     notes.append(f"Nouveaux patients : {hub.get_accepting_new_patients_display().lower()}.")
-    notes.append(f"Accès en fauteuil roulant : {hub.get_wheelchair_access_display().lower()}.")
+    notes.append(f"Accès en fauteuil roulant : {hub.wheelchair_summary().lower()}.")
     found = {
         "resourceType": "HealthcareService",
         "id": str(hub.pk),

@@ -81,7 +81,8 @@ class HubSerializer(serializers.ModelSerializer):
             "street", "postcode", "city", "territory", "position",
             "phone", "email", "website", "booking_url", "booking_platform", "booking_by_phone_only",
             "services", "opening_hours", "opening_hours_osm", "closures",
-            "tiers_payant", "accepting_new_patients", "accepting_as_of", "wheelchair_access", "languages",
+            "tiers_payant", "accepting_new_patients", "accepting_as_of", "wheelchair_access", "entrance",
+            "accessible_parking", "accessible_toilets", "hearing_loop", "staff_trained", "acceslibre_url", "languages",
             "finess", "ars_recognised", "opened_on", "last_verified_on",
             "source", "source_url", "is_demo", "updated_at", "distance_km",
         ]  # fmt: skip

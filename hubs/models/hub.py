@@ -20,6 +20,7 @@ from config.booking import Bookable
 from config.choices import Availability, Weekday
 from config.roles import is_city_editor
 from config.text import SearchableQuerySet, normalise
+from hubs.models.accessibility import Accessible
 from hubs.models.schedule import PARIS, Closure, OpeningHours, closures_by_date, french_holidays, next_change
 from hubs.models.service import Service, services_by_name
 from hubs.schema import SEARCHED_FIELDS
@@ -151,7 +152,7 @@ class HubQuerySet(SearchableQuerySet):
         )
 
 
-class Hub(Bookable):
+class Hub(Bookable, Accessible):
     class Kind(models.TextChoices):
         MSP = "MSP", _("Maison de santé pluriprofessionnelle")
         CENTRE_DE_SANTE = "CENTRE_DE_SANTE", _("Centre de santé")
@@ -205,12 +206,6 @@ class Hub(Bookable):
         default=Availability.UNKNOWN,
     )
     accepting_as_of = models.DateField(_("information à jour au"), null=True, blank=True)
-    wheelchair_access = models.CharField(
-        _("accès en fauteuil roulant"),
-        max_length=10,
-        choices=Availability.choices,
-        default=Availability.UNKNOWN,
-    )
     languages = models.CharField(
         _("langues parlées"), max_length=200, blank=True, help_text=_("Séparées par des virgules.")
     )

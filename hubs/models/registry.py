@@ -46,7 +46,13 @@ class RegistrySuggestion(models.Model):
     current = models.TextField(_("valeur actuelle"), blank=True)
     value = models.TextField(_("valeur du registre"), blank=True)
     source = models.CharField(
-        _("source"), max_length=10, choices=[(provenance.FINESS, "FINESS"), (provenance.RPPS, "RPPS")]
+        _("source"),
+        max_length=10,
+        choices=[
+            (provenance.FINESS, "FINESS"),
+            (provenance.RPPS, "RPPS"),
+            (provenance.ACCESLIBRE, "acceslibre"),
+        ],
     )
     extracted_on = models.DateField(_("extraction du"))
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING)

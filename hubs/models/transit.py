@@ -69,7 +69,9 @@ class TransitRoute(models.Model):
         verbose_name_plural = _("lignes")
         constraints = [
             models.UniqueConstraint(fields=["feed", "gtfs_id"], name="transit_route_unique_in_feed"),
-            models.CheckConstraint(condition=Q(color__regex=r"^([0-9A-F]{6})?$"), name="transit_route_color_hex"),
+            models.CheckConstraint(
+                condition=Q(color__regex=r"^([0-9A-F]{6})?$"), name="transit_route_color_hex"
+            ),
             models.CheckConstraint(
                 condition=Q(text_color__regex=r"^([0-9A-F]{6})?$"), name="transit_route_text_color_hex"
             ),
@@ -102,7 +104,9 @@ class TransitStop(models.Model):
     class Meta:
         verbose_name = _("arrêt")
         verbose_name_plural = _("arrêts")
-        constraints = [models.UniqueConstraint(fields=["feed", "gtfs_id"], name="transit_stop_unique_in_feed")]
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "gtfs_id"], name="transit_stop_unique_in_feed")
+        ]
 
     def __str__(self):
         return self.name

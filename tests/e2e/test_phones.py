@@ -90,3 +90,27 @@ def test_on_a_phone_the_first_results_come_before_the_map_with_call_and_directio
     expect(page.get_by_role("searchbox", name="Recherche")).to_have_value("blosne")
     page.set_viewport_size({"width": 1280, "height": 800})  # side by side with room
     assert abs(first.bounding_box()["y"] - page.locator("#search-map").bounding_box()["y"]) < 200
+
+
+@pytest.mark.parametrize(
+    "url, value, label",
+    [
+        (PAGES[6], "Tiers payant", "Maison de santé de Vern-sur-Seiche"),
+        ("/professionals/", None, "Où consulter"),
+    ],
+)
+def test_on_a_phone_compare_and_the_professionals_read_down_the_page_not_sideways(
+    page, site, url, value, label
+):
+    """Each value under its column's name (a hub's, or Profession, Où consulter…), nothing to scroll in the box."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site.url + url)
+    table = page.locator("table.stacked")
+    assert table.evaluate("t => t.scrollWidth - t.clientWidth") <= 0
+    row = table.locator("tbody tr").filter(has_text=value) if value else table.locator("tbody tr").first
+    cell = row.locator(f'td[data-label="{label}"]')
+    assert cell.evaluate("c => getComputedStyle(c, '::before').content") == f'"{label}"'
+    cells = row.locator("td").all()
+    assert len({round(c.bounding_box()["x"]) for c in cells}) == 1  # one column: under each other
+    page.set_viewport_size({"width": 1280, "height": 800})  # a real table again when there is room
+    assert len({round(c.bounding_box()["x"]) for c in row.locator("td").all()}) == len(cells)

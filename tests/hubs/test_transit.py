@@ -135,12 +135,16 @@ class TestBadFeeds:
     def test_a_stop_without_a_position(self, tmp_path):
         stops = table("stops.txt")
         stops[4]["stop_lat"] = ""
-        self.assert_refused(feed_zip(tmp_path, stops=stops), "stops.txt line 6: stop .* has no valid position")
+        self.assert_refused(
+            feed_zip(tmp_path, stops=stops), "stops.txt line 6: stop .* has no valid position"
+        )
 
     def test_a_trip_on_a_line_that_does_not_exist(self, tmp_path):
         trips = table("trips.txt")
         trips[0]["route_id"] = "9999"
-        self.assert_refused(feed_zip(tmp_path, trips=trips), "trips.txt line 2: .* route '9999', not in routes.txt")
+        self.assert_refused(
+            feed_zip(tmp_path, trips=trips), "trips.txt line 2: .* route '9999', not in routes.txt"
+        )
 
     def test_a_missing_column(self, tmp_path):
         stops = [{k: v for k, v in row.items() if k != "stop_lon"} for row in table("stops.txt")]
@@ -149,7 +153,11 @@ class TestBadFeeds:
     def test_the_command_says_nothing_was_imported(self, tmp_path):
         with pytest.raises(CommandError, match="stop_times.txt missing.*Nothing was imported"):
             call_command(
-                "import_gtfs", str(feed_zip(tmp_path, leave_out=["stop_times.txt"])), "--code", "star", verbosity=0
+                "import_gtfs",
+                str(feed_zip(tmp_path, leave_out=["stop_times.txt"])),
+                "--code",
+                "star",
+                verbosity=0,
             )
 
 

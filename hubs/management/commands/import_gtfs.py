@@ -13,7 +13,9 @@ class Command(ImportCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--code", required=True, help="a short name for the network, e.g. star or ilevia")
-        parser.add_argument("--licence", default="", help="the licence the publisher gives, shown with the stops")
+        parser.add_argument(
+            "--licence", default="", help="the licence the publisher gives, shown with the stops"
+        )
 
     def handle(self, *args, **options):
         counts = self.run_import(
