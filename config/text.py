@@ -358,3 +358,21 @@ def french_in(name: str, *, area: bool) -> str:
         if name.startswith(article):
             return contracted + name[len(article) :]
     return f"à {name}"
+
+
+VOWELS = tuple("AEIOUYÉÈÊÂÎÔaeiouyéèêâîô") + ("H",)
+
+
+def french_of(name: str, *, area: bool) -> str:
+    """Of where, in French: « du Blosne », « des Longs-Champs », « de la Courrouze », « de Rennes »,
+    « d'Orléans »; for an `area`: « de l'Ille-et-Vilaine », « du Nord », « des Vosges », « de la France »."""
+    if area:
+        if name in MASCULINE_AREAS:
+            return f"du {name}"
+        if name.startswith(PLURAL_AREAS):
+            return f"des {name}"
+        return f"de l'{name}" if name.startswith(VOWELS) else f"de la {name}"
+    for article, contracted in (("Le ", "du "), ("Les ", "des "), ("La ", "de la "), ("L'", "de l'"), ("L’", "de l’")):
+        if name.startswith(article):
+            return contracted + name[len(article) :]
+    return f"d'{name}" if name.startswith(VOWELS) else f"de {name}"

@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from config.geo import validate_wgs84
-from config.text import french_in
+from config.text import french_in, french_of
 
 
 class TerritoryQuerySet(models.QuerySet):
@@ -175,6 +175,13 @@ class Territory(models.Model):
         return french_in(
             self.name, area=self.level in {self.Level.DEPARTMENT, self.Level.REGION, self.Level.COUNTRY}
         )
+
+    @property
+    def of_place(self) -> str:
+        """Of where, in the page's language: « du Blosne », « de l'Ille-et-Vilaine »; "of Le Blosne"."""
+        if translation.get_language() != "fr":
+            return f"of {self.name}"
+        return french_of(self.name, area=self.level in {self.Level.DEPARTMENT, self.Level.REGION, self.Level.COUNTRY})
 
     def get_absolute_url(self):
         return reverse("districts:detail", args=[self.slug])

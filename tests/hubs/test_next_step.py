@@ -169,6 +169,33 @@ def test_french_in(name, area, said):
     assert french_in(name, area=area) == said
 
 
+@pytest.mark.parametrize(
+    "name, area, said",
+    [
+        ("Le Blosne", False, "du Blosne"),
+        ("Les Longs-Champs", False, "des Longs-Champs"),
+        ("La Courrouze", False, "de la Courrouze"),
+        ("Rennes", False, "de Rennes"),
+        ("Orléans", False, "d'Orléans"),
+        ("Ille-et-Vilaine", True, "de l'Ille-et-Vilaine"),
+        ("Nord", True, "du Nord"),
+        ("Vosges", True, "des Vosges"),
+        ("France", True, "de la France"),
+    ],
+)
+def test_french_of(name, area, said):
+    from config.text import french_of
+
+    assert french_of(name, area=area) == said
+
+
+def test_a_gap_sentence_says_du_and_de_la_not_de_le(client):
+    page = client.get("/districts/le-blosne/").content.decode()
+    assert "la densité de Le" not in page and "de Ille" not in page
+    assert "pour atteindre la densité de Rennes (13,4 pour 10 000)" in page
+    assert "pour atteindre la densité de la France" in page
+
+
 def test_a_hubs_new_patients_answer_follows_its_professionals_unless_staff_set_it(client, manager):
     from config import provenance
     from tests.staff import change_url, hub_form, logged_in
