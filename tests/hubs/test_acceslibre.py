@@ -14,6 +14,7 @@ from hubs.models import Hub, RegistrySuggestion
 from hubs.models.accessibility import Entrance
 from portal.management.commands.load_demo import DATA
 from tests.factories import HubFactory
+from tests.staff import BLOSNE, change_url, hub_form, logged_in
 
 pytestmark = pytest.mark.django_db
 EXPORT = DATA / "acceslibre_exemple_schema_0.0.20.csv"  # real acceslibre rows, from the schema's repository
@@ -127,3 +128,22 @@ def test_the_command_names_a_missing_column(tmp_path):
     changed = [{k: v for k, v in row.items() if k != "siret"} for row in rows()]
     with pytest.raises(CommandError, match="column\\(s\\) siret missing.*Nothing was imported"):
         call_command("import_acceslibre", str(export_with(tmp_path, changed)), verbosity=0)
+
+
+def test_a_manager_describes_the_entrance_of_their_hub_and_it_outlives_the_next_import(client, manager):
+    client = logged_in(client, manager)
+    data = hub_form(client)
+    data.update(entrance=Entrance.RAMP, accessible_toilets=Availability.YES, hearing_loop=Availability.NO)
+    assert client.post(change_url(), data).status_code == 302
+    hub = Hub.objects.get(slug=BLOSNE)
+    assert (hub.entrance, hub.accessible_toilets) == (Entrance.RAMP, Availability.YES)
+    assert hub.provenance["entrance"]["by"] == provenance.HUB  # said by the hub itself, dated
+    record = hub.history.latest()
+    assert record.history_user == manager and "entrance" in record.diff_against(record.prev_record).changed_fields
+    api = client.get(f"/api/v1/hubs/{hub.pk}/").json()
+    assert (api["entrance"], api["accessible_toilets"], api["hearing_loop"]) == ("RAMP", "YES", "NO")
+    english = client.get(f"/en/hubs/{BLOSNE}/").content.decode()
+    assert "entrance: steps with a ramp" in english and "Accessible toilets" in english
+    other = Hub.objects.exclude(slug=BLOSNE).filter(kind=Hub.Kind.MSP).first()
+    client.post(change_url(other.slug), {"entrance": Entrance.STEP_FREE})
+    assert Hub.objects.get(pk=other.pk).entrance == Entrance.UNKNOWN  # not their hub
