@@ -372,7 +372,13 @@ def french_of(name: str, *, area: bool) -> str:
         if name.startswith(PLURAL_AREAS):
             return f"des {name}"
         return f"de l'{name}" if name.startswith(VOWELS) else f"de la {name}"
-    for article, contracted in (("Le ", "du "), ("Les ", "des "), ("La ", "de la "), ("L'", "de l'"), ("L’", "de l’")):
+    for article, contracted in (
+        ("Le ", "du "),
+        ("Les ", "des "),
+        ("La ", "de la "),
+        ("L'", "de l'"),
+        ("L’", "de l’"),
+    ):
         if name.startswith(article):
             return contracted + name[len(article) :]
     return f"d'{name}" if name.startswith(VOWELS) else f"de {name}"

@@ -181,7 +181,9 @@ class Territory(models.Model):
         """Of where, in the page's language: « du Blosne », « de l'Ille-et-Vilaine »; "of Le Blosne"."""
         if translation.get_language() != "fr":
             return f"of {self.name}"
-        return french_of(self.name, area=self.level in {self.Level.DEPARTMENT, self.Level.REGION, self.Level.COUNTRY})
+        return french_of(
+            self.name, area=self.level in {self.Level.DEPARTMENT, self.Level.REGION, self.Level.COUNTRY}
+        )
 
     def get_absolute_url(self):
         return reverse("districts:detail", args=[self.slug])

@@ -18,6 +18,9 @@ from hubs.models import (
     RegistryRefresh,
     RegistrySuggestion,
     Service,
+    TransitFeed,
+    TransitRoute,
+    TransitStop,
 )
 from professionals.models import Membership, Profession, Professional
 from programmes.models import Beneficiary, Funder, Funding, SupportProgramme, SupportType
@@ -178,6 +181,36 @@ class HubRedirectFactory(factory.django.DjangoModelFactory):
 
     old_slug = factory.Sequence(lambda n: f"ancien-lieu-{n}")
     hub = factory.SubFactory(HubFactory)
+
+
+class TransitFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TransitFeed
+
+    code = factory.Sequence(lambda n: f"reseau-{n}")
+    publisher = "Réseau de test"
+    imported_at = factory.LazyFunction(lambda: datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC))
+
+
+class TransitRouteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TransitRoute
+
+    feed = factory.SubFactory(TransitFeedFactory)
+    gtfs_id = factory.Sequence(str)
+    short_name = factory.Sequence(lambda n: str(n))
+    mode = TransitRoute.Mode.BUS
+    color = "12436D"
+
+
+class TransitStopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TransitStop
+
+    feed = factory.SubFactory(TransitFeedFactory)
+    gtfs_id = factory.Sequence(str)
+    name = factory.Sequence(lambda n: f"Arrêt {n}")
+    location = factory.LazyFunction(lambda: geo.point(lat=48.0860, lng=-1.6610))
 
 
 class FunderFactory(factory.django.DjangoModelFactory):

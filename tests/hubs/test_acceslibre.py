@@ -139,7 +139,10 @@ def test_a_manager_describes_the_entrance_of_their_hub_and_it_outlives_the_next_
     assert (hub.entrance, hub.accessible_toilets) == (Entrance.RAMP, Availability.YES)
     assert hub.provenance["entrance"]["by"] == provenance.HUB  # said by the hub itself, dated
     record = hub.history.latest()
-    assert record.history_user == manager and "entrance" in record.diff_against(record.prev_record).changed_fields
+    assert (
+        record.history_user == manager
+        and "entrance" in record.diff_against(record.prev_record).changed_fields
+    )
     api = client.get(f"/api/v1/hubs/{hub.pk}/").json()
     assert (api["entrance"], api["accessible_toilets"], api["hearing_loop"]) == ("RAMP", "YES", "NO")
     english = client.get(f"/en/hubs/{BLOSNE}/").content.decode()

@@ -203,9 +203,11 @@ def test_compare_two_hubs_side_by_side_with_distance(client):
     service_row = page.split(">Consultations de sage-femme</th>")[1].split("</tr>")[0]
     assert service_row.index("✓") < service_row.index("—")
     kine_row = page.split(">Masseur-kinésithérapeute</th>")[1].split("</tr>")[0]
-    assert "<td>0</td><td>3</td>" in kine_row
+    assert '>0</td><td data-label="Espace santé Olivier Sabouraud">3</td>' in kine_row
     distance_row = page.split('<tr class="distance">')[1].split("</tr>")[0]
-    assert re.search(r"<td>5,\d km</td><td>\d{3} m</td>", distance_row), distance_row
+    assert re.search(
+        r">5,\d km</td><td data-label=\"Espace santé Olivier Sabouraud\">\d{3} m</td>", distance_row
+    ), distance_row
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,7 @@ def test_staff_saving_a_hub_in_the_admin_assigns_its_district(staff_client):
             "location": '{"type": "Point", "coordinates": [-1.7094, 48.1215]}',
             "accepting_new_patients": "UNKNOWN",
             "wheelchair_access": "YES",
+            **dict.fromkeys(["entrance", "accessible_parking", "accessible_toilets", "hearing_loop", "staff_trained"], "UNKNOWN"),
             **{f"{prefix}-{k}": v for prefix in ["opening_hours", "closures", "memberships", "fundings"]
                for k, v in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()},
         },
