@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "professionals",
     "hubs",
     "programmes",
+    "access",
     "portal",
     "opendata",
 ]

@@ -2,19 +2,23 @@
 
 import csv
 import json
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.gdal.error import GDALException
-from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from config import geo
 from config.geo import as_multipolygon, validate_wgs84
 from config.imports import ImportProblem, Progress, open_csv, quiet, require_columns
 from config.text import unique_slug
-from districts.models import PLACES, Territory
+from districts.grid import PopulationCell, TerritoryAccess
+from districts.models import PLACES, Territory, level_rank
 from districts.signals import territories_changed
 
 
@@ -142,3 +146,112 @@ def import_populations(*, path: Path, year: int, source: str, progress: Progress
             progress(f"line {line}: {updated} territories updated")
     progress("\n")
     return updated
+
+
+GRID_CELL = re.compile(r"CRS3035RES200mN(\d+)E(\d+)")
+GRID_COLUMNS = {  # INSEE renamed them between editions (Filosofi 2015, 2017, 2019…)
+    "code": ["idcar_200m", "Idcar_200m", "IdINSPIRE"],
+    "population": ["ind", "Ind"],
+    "imputed": ["i_est_200", "I_est_200", "I_est_cr"],
+}
+GRID_BATCH = 5000
+
+
+def grid_rows(path: Path):
+    """The rows of a grid file as dicts: CSV (';' or ',') read line by line, or a GeoPackage layer through GDAL."""
+    if path.suffix.lower() == ".gpkg":
+        from django.contrib.gis.gdal import DataSource
+
+        try:
+            layer = DataSource(str(path))[0]
+        except (GDALException, IndexError) as exc:
+            raise ImportProblem(f"{path}: not a readable GeoPackage ({exc})") from exc
+        for number, feature in enumerate(layer, start=1):
+            yield f"feature {number}", {name: feature.get(name) for name in layer.fields}
+        return
+    with open_csv(path) as handle:
+        dialect = ";" if ";" in handle.readline() else ","
+        handle.seek(0)
+        for line, row in enumerate(csv.DictReader(handle, delimiter=dialect), start=2):
+            yield f"line {line}", row
+
+
+def column(row: dict, role: str, *, path: Path, required: bool = True):
+    for name in GRID_COLUMNS[role]:
+        if name in row:
+            return row[name]
+    if required:
+        raise ImportProblem(f"{path}: no {' / '.join(GRID_COLUMNS[role])} column (INSEE's 200 m grid)")
+    return None
+
+
+def read_cell(row: dict, *, where: str, path: Path, year: int, to_wgs84) -> PopulationCell:
+    code = str(column(row, "code", path=path) or "").strip()
+    found = GRID_CELL.fullmatch(code)
+    if not found:
+        raise ImportProblem(f"{path} {where}: {code!r} is not a 200 m cell id like CRS3035RES200mN2766400E3296000")
+    try:
+        population = float(str(column(row, "population", path=path)).replace(",", "."))
+    except ValueError:
+        population = -1
+    if not (math.isfinite(population) and population >= 0):
+        raise ImportProblem(f"{path} {where}: ind {column(row, 'population', path=path)!r} is not a number ≥ 0")
+    north, east = int(found.group(1)), int(found.group(2))
+    centre = Point(east + 100, north + 100, srid=3035)
+    centre.transform(to_wgs84)
+    imputed = str(column(row, "imputed", path=path, required=False) or "0").strip() in ("1", "1.0", "True", "true")
+    return PopulationCell(
+        code=code, east=east, north=north, location=geo.point(lat=centre.y, lng=centre.x),
+        population=population, imputed=imputed, year=year,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def import_population_grid(
+    *, path: Path, year: int, source: str, covering: list[str] | None = None, progress: Progress = quiet
+) -> dict:
+    """Write the file's populated cells (a second run updates them), give each its smallest territory, and record
+    which territories the grid covers entirely: those named, or else those inside the cells' envelope (true of
+    a whole INSEE file). All or nothing."""
+    to_wgs84 = CoordTransform(SpatialReference(3035), SpatialReference(geo.WGS84))
+    written, batch, west, south, east, north = 0, [], math.inf, math.inf, -math.inf, -math.inf
+    for where, row in grid_rows(path):
+        cell = read_cell(row, where=where, path=path, year=year, to_wgs84=to_wgs84)
+        west, south = min(west, cell.location.x), min(south, cell.location.y)
+        east, north = max(east, cell.location.x), max(north, cell.location.y)
+        batch.append(cell)
+        if len(batch) == GRID_BATCH:
+            written += save_cells(batch)
+            batch = []
+            progress(f"{written:,} cells written")
+    written += save_cells(batch)
+    if not written:
+        raise ImportProblem(f"{path}: no cell in the file")
+    envelope = Polygon.from_bbox((west, south, east, north))
+    envelope.srid = geo.WGS84
+    places = Territory.objects.filter(level__in=PLACES, boundary__intersects=envelope)
+    for territory in places.order_by(level_rank().desc(), "pk"):  # cities first, their quartiers after
+        PopulationCell.objects.filter(year=year, location__within=territory.boundary).update(territory=territory)
+    if covering:
+        covered = Territory.objects.filter(slug__in=covering)
+        unknown = set(covering) - set(covered.values_list("slug", flat=True))
+        if unknown:
+            raise ImportProblem(f"--covering: no territory {', '.join(sorted(unknown))}")
+    else:
+        covered = Territory.objects.filter(boundary__within=envelope.buffer(0.002))
+    for territory in covered:
+        TerritoryAccess.objects.update_or_create(
+            territory=territory, defaults={"grid_year": year, "grid_source": source[:300]}
+        )
+    progress("\n")
+    return {"cells": written, "covered": covered.count()}
+
+
+def save_cells(cells: list[PopulationCell]) -> int:
+    PopulationCell.objects.bulk_create(
+        cells,
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["east", "north", "location", "population", "imputed", "year"],
+    )
+    return len(cells)

@@ -304,3 +304,7 @@ class DirectoryCount(models.Model):
         """Active professionals in published hubs, from the counts of the top of the tree (no scan)."""
         tops = cls.objects.filter(territory__parent__isnull=True, profession__isnull=False)
         return tops.aggregate(total=models.Sum("count"))["total"] or 0
+
+
+# The population grid's models live in their own module; imported here so Django finds them.
+from districts.grid import PopulationCell, TerritoryAccess  # noqa: E402, F401

@@ -16,7 +16,8 @@ from django.db.models import Q
 
 from config import geo
 from config.imports import progress_line
-from districts.imports import import_populations, import_territories
+from access.compute import compute_access
+from districts.imports import import_population_grid, import_populations, import_territories
 from districts.models import DensityFigure, Territory
 from hubs.counts import counts_deferred
 from hubs.gtfs import import_gtfs
@@ -31,6 +32,7 @@ from programmes.models import Beneficiary, Funder, Funding, SupportProgramme, Su
 FIXTURES = settings.BASE_DIR / "fixtures"
 DATA = FIXTURES / "data"
 COMMUNES_SOURCE = "data.gouv.fr, « Communes et villes de France » (édition 2024)"
+GRID_SOURCE = "INSEE, Filosofi 2019 carroyé à 200 m (extrait : Le Blosne et Vern-sur-Seiche)"
 STAR_LICENCE = "données ouvertes STAR (Keolis Rennes pour Rennes Métropole)"
 DEMO_RETIREMENT_YEAR = 2028
 DEMO_POPULATION_SOURCE = "Estimation arrondie de démonstration (pas un chiffre officiel)"
@@ -92,9 +94,15 @@ class Command(BaseCommand):
             self.load_staff(content["staff"], hubs)
             # Real stops and lines of the Rennes network around the demo hubs (fixtures/data/SOURCES.md).
             import_gtfs(path=DATA / "star_rennes_2012_extrait.zip", code="star", licence=STAR_LICENCE)
+            # Real population on INSEE's 200 m grid for the two areas the excerpt covers entirely.
+            import_population_grid(
+                path=DATA / "insee_carreaux_200m_2019_blosne_vern.csv", year=2019, source=GRID_SOURCE,
+                covering=["le-blosne", "vern-sur-seiche"],
+            )  # fmt: skip
             if not options["without_pharmacies"]:
                 # The pharmacy layer is real open data (OpenStreetMap via the MEL), not demo content.
                 import_pharmacies(path=DATA / "lille_mel_pharmacies.json")
+        compute_access()  # once every hub and professional is in
         caches["local"].delete(DEMO_CACHE_KEY)
         self.stdout.write(
             self.style.SUCCESS(

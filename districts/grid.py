@@ -1,0 +1,85 @@
+"""Where people live, on INSEE's 200 m grid, and how far they are from a GP: stored per cell and per territory.
+
+The figures are computed by `access/compute.py` (manage.py compute_access) and only read here.
+"""
+
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from config import geo
+
+# Distance bands of the access figures, in metres as the crow flies.
+BANDS = (500, 1000, 2000)
+
+
+class PopulationCell(models.Model):
+    """A populated 200 m square of INSEE's grid: its id, its centre, its inhabitants (`ind`, half-units when
+    imputed) and, once computed, its access to GPs."""
+
+    code = models.CharField(_("carreau"), max_length=40, unique=True)  # CRS3035RES200mN2766400E3296000
+    # The square's lower-left corner in ETRS89-LAEA (EPSG:3035), metres: what coarser views group by.
+    east = models.PositiveIntegerField()
+    north = models.PositiveIntegerField()
+    location = models.PointField(_("centre"), srid=geo.WGS84, spatial_index=True)
+    population = models.FloatField(_("habitants"))
+    imputed = models.BooleanField(_("valeur imputée par l'INSEE"), default=False)
+    year = models.PositiveSmallIntegerField(_("année"))
+    territory = models.ForeignKey(
+        "districts.Territory", null=True, blank=True, on_delete=models.SET_NULL, related_name="cells"
+    )
+    gp_metres = models.PositiveIntegerField(_("distance au médecin généraliste le plus proche"), null=True)
+    accepting_metres = models.PositiveIntegerField(
+        _("distance au plus proche acceptant de nouveaux patients"), null=True
+    )
+    score = models.FloatField(_("accessibilité (2SFCA)"), null=True)
+
+    class Meta:
+        verbose_name = _("carreau de population")
+        verbose_name_plural = _("carreaux de population")
+        constraints = [
+            models.CheckConstraint(condition=Q(population__gte=0), name="cell_population_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class TerritoryAccess(models.Model):
+    """A territory the grid covers entirely, and its figures once computed (null until then)."""
+
+    territory = models.OneToOneField("districts.Territory", on_delete=models.CASCADE, related_name="access")
+    grid_year = models.PositiveSmallIntegerField(_("année du carroyage"))
+    grid_source = models.CharField(_("source du carroyage"), max_length=300)
+    population = models.FloatField(_("habitants du carroyage"), null=True)
+    gp_500 = models.FloatField(null=True)
+    gp_1000 = models.FloatField(null=True)
+    gp_2000 = models.FloatField(null=True)
+    accepting_500 = models.FloatField(null=True)
+    accepting_1000 = models.FloatField(null=True)
+    accepting_2000 = models.FloatField(null=True)
+    score = models.FloatField(_("accessibilité moyenne (2SFCA)"), null=True)
+    computed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("accès aux médecins d'un territoire")
+        verbose_name_plural = _("accès aux médecins des territoires")
+
+    def __str__(self):
+        return str(self.territory)
+
+    def share(self, count: float | None) -> float | None:
+        return None if count is None or not self.population else count / self.population
+
+    def bands(self) -> list[dict]:
+        """Per band: residents within it of a GP hub and of one accepting new patients, and their shares."""
+        return [
+            {
+                "metres": metres,
+                "gp": getattr(self, f"gp_{metres}"),
+                "gp_share": self.share(getattr(self, f"gp_{metres}")),
+                "accepting": getattr(self, f"accepting_{metres}"),
+                "accepting_share": self.share(getattr(self, f"accepting_{metres}")),
+            }
+            for metres in BANDS
+        ]
