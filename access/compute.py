@@ -154,7 +154,9 @@ def compute_access(*, territory=None) -> dict:
     if territory is not None:
         cells = cells.filter(location__within=territory.boundary)
         west, south, east, north = territory.boundary.extent
-        area = Polygon.from_bbox((west - MARGIN_LNG, south - MARGIN_LAT, east + MARGIN_LNG, north + MARGIN_LAT))
+        area = Polygon.from_bbox(
+            (west - MARGIN_LNG, south - MARGIN_LAT, east + MARGIN_LNG, north + MARGIN_LAT)
+        )
         area.srid = geo.WGS84
     updated = load_cells(cells)
     context = load_cells(PopulationCell.objects.filter(location__within=area)) if area else updated
@@ -189,7 +191,9 @@ def summarise(territory=None) -> int:
         sums = {"sum_population": Sum("population"), "weighted": Sum(F("score") * F("population"))}
         for metres_ in BANDS:
             sums[f"sum_gp_{metres_}"] = Sum("population", filter=Q(gp_metres__lte=metres_), default=0.0)
-            sums[f"sum_accepting_{metres_}"] = Sum("population", filter=Q(accepting_metres__lte=metres_), default=0.0)
+            sums[f"sum_accepting_{metres_}"] = Sum(
+                "population", filter=Q(accepting_metres__lte=metres_), default=0.0
+            )
         found = inside.aggregate(**sums)
         weighted = found.pop("weighted")
         for name, value in found.items():

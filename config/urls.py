@@ -32,6 +32,7 @@ urlpatterns = [
         path("professionals/", include("professionals.urls")),
         path("districts/", include("districts.urls")),
         path("programmes/", include("programmes.urls")),
+        path("acces/", include("access.urls")),
         prefix_default_language=False,
     ),
 ]

@@ -189,17 +189,26 @@ def read_cell(row: dict, *, where: str, path: Path, year: int, to_wgs84) -> Popu
     code = str(column(row, "code", path=path) or "").strip()
     found = GRID_CELL.fullmatch(code)
     if not found:
-        raise ImportProblem(f"{path} {where}: {code!r} is not a 200 m cell id like CRS3035RES200mN2766400E3296000")
+        raise ImportProblem(
+            f"{path} {where}: {code!r} is not a 200 m cell id like CRS3035RES200mN2766400E3296000"
+        )
     try:
         population = float(str(column(row, "population", path=path)).replace(",", "."))
     except ValueError:
         population = -1
     if not (math.isfinite(population) and population >= 0):
-        raise ImportProblem(f"{path} {where}: ind {column(row, 'population', path=path)!r} is not a number ≥ 0")
+        raise ImportProblem(
+            f"{path} {where}: ind {column(row, 'population', path=path)!r} is not a number ≥ 0"
+        )
     north, east = int(found.group(1)), int(found.group(2))
     centre = Point(east + 100, north + 100, srid=3035)
     centre.transform(to_wgs84)
-    imputed = str(column(row, "imputed", path=path, required=False) or "0").strip() in ("1", "1.0", "True", "true")
+    imputed = str(column(row, "imputed", path=path, required=False) or "0").strip() in (
+        "1",
+        "1.0",
+        "True",
+        "true",
+    )
     return PopulationCell(
         code=code, east=east, north=north, location=geo.point(lat=centre.y, lng=centre.x),
         population=population, imputed=imputed, year=year,
@@ -231,7 +240,9 @@ def import_population_grid(
     envelope.srid = geo.WGS84
     places = Territory.objects.filter(level__in=PLACES, boundary__intersects=envelope)
     for territory in places.order_by(level_rank().desc(), "pk"):  # cities first, their quartiers after
-        PopulationCell.objects.filter(year=year, location__within=territory.boundary).update(territory=territory)
+        PopulationCell.objects.filter(year=year, location__within=territory.boundary).update(
+            territory=territory
+        )
     if covering:
         covered = Territory.objects.filter(slug__in=covering)
         unknown = set(covering) - set(covered.values_list("slug", flat=True))

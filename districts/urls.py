@@ -9,4 +9,5 @@ urlpatterns = [
     path("map.geojson", views.territory_map_data, name="map_data"),
     path("suggest/", views.territory_suggest, name="suggest"),
     path("<slug:slug>/", views.territory_detail, name="detail"),
+    path("<slug:slug>/carreaux.geojson", views.territory_cells, name="cells"),
 ]

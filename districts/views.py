@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from districts import stats
 from districts.forms import CompareForm, PlaceField, TerritorySortForm
-from districts.map_data import districts_geojson
-from districts.models import ANCESTORS, Territory
+from districts.map_data import DISTANCE_CLASSES, cells_geojson, districts_geojson
+from districts.models import ANCESTORS, Territory, TerritoryAccess
 
 # Density classes for the choropleth, per 10,000 inhabitants; viridis colours read well with colour blindness.
 # Darkest for the lowest density: the districts in need stand out.
@@ -53,6 +53,9 @@ def territory_detail(request, slug):
         "children": territory.children.defer("boundary").order_by("name", "pk"),
         # Hubs and programmes are listed (and paginated) by their own pages, filtered on this territory.
         "map_data": {"source": f"{reverse('hubs:map_data')}?territory={territory.slug}"},
+        "access": TerritoryAccess.objects.filter(territory=territory).first(),
+        "cells_data": {"source": reverse("districts:cells", args=[territory.slug])},
+        "distance_classes": DISTANCE_CLASSES,
         **stats.profile(territory),
     }
     return render(request, "districts/territory_detail.html", context)
@@ -79,3 +82,9 @@ def territory_suggest(request):
 
 def territory_map_data(request):
     return JsonResponse(districts_geojson(), content_type="application/geo+json")
+
+
+def territory_cells(request, slug):
+    """The access map's squares, for a territory the population grid covers (404 otherwise)."""
+    access = get_object_or_404(TerritoryAccess.objects.select_related("territory"), territory__slug=slug)
+    return JsonResponse(cells_geojson(access.territory), content_type="application/geo+json")

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 import config.http  # noqa: F401 (registers the <id:…> converter)
+from access.views import what_if_api
 from opendata import api, feeds, views
 
 router = DefaultRouter()
@@ -13,6 +14,7 @@ router.register("programmes", api.ProgrammeViewSet, basename="programme")
 router.register("funders", api.FunderViewSet, basename="funder")
 
 urlpatterns = [
+    path("api/v1/access/what-if", what_if_api, name="api_what_if"),
     path("api/v1/", include((router.urls, "api"))),
     path("api/schema/", views.SchemaView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

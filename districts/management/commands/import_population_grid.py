@@ -22,7 +22,10 @@ class Command(ImportCommand):
         )
 
     def handle(self, *args, **options):
-        source = options["source"] or f"INSEE, revenus localisés sociaux et fiscaux (Filosofi) carroyés à 200 m, {options['year']}"
+        source = (
+            options["source"]
+            or f"INSEE, revenus localisés sociaux et fiscaux (Filosofi) carroyés à 200 m, {options['year']}"
+        )
         counts = self.run_import(
             import_population_grid,
             verbosity=options["verbosity"],

@@ -14,9 +14,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 
+from access.compute import compute_access
 from config import geo
 from config.imports import progress_line
-from access.compute import compute_access
 from districts.imports import import_population_grid, import_populations, import_territories
 from districts.models import DensityFigure, Territory
 from hubs.counts import counts_deferred

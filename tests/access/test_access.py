@@ -1,0 +1,158 @@
+"""Access to GPs on a small grid whose answers are worked out on paper (in the docstrings), on both databases.
+
+Four cells on one meridian, north of hub H1 (2 GPs, not taking new patients): A 300 m (100 residents),
+B 1,500 m (200), C 3,000 m (300), D 8,000 m (400); hub H2 (1 GP, accepting) 500 m north of D.
+Distances along a meridian are the latitude difference times 111,195.08 m a degree (haversine, R 6,371,008.8 m).
+"""
+
+import pytest
+from django.contrib.gis.gdal import CoordTransform, SpatialReference
+from django.contrib.gis.geos import Polygon
+
+from access.compute import compute_access
+from access.what_if import answer, best_sites
+from config import geo
+from config.choices import Availability
+from districts.models import PopulationCell, TerritoryAccess
+from professionals.models import Profession
+from tests.factories import HubFactory, MembershipFactory, ProfessionalFactory, TerritoryFactory
+
+pytestmark = pytest.mark.django_db
+LAT, LNG = 45.0, 5.0
+METRES_PER_DEGREE = 111_195.08
+NORTH = {"A": (300, 100), "B": (1500, 200), "C": (3000, 300), "D": (8000, 400)}
+
+
+def north_of_h1(metres):
+    return geo.point(lat=LAT + metres / METRES_PER_DEGREE, lng=LNG)
+
+
+def hub(metres, *, gps, accepting):
+    """A hub `metres` north of H1; its "new patients" answer follows its GPs' (hubs/counts.py)."""
+    h = HubFactory(location=north_of_h1(metres))
+    gp = Profession.objects.filter(counts_as_gp=True).first()
+    for _ in range(gps):
+        person = ProfessionalFactory(profession=gp, active=True, accepting_new_patients=accepting)
+        MembershipFactory(hub=h, professional=person)
+    return h
+
+
+@pytest.fixture
+def grid():
+    """The four cells in a territory the grid covers, and the two hubs; access computed."""
+    area = Polygon.from_bbox((LNG - 0.01, LAT - 0.01, LNG + 0.01, LAT + 0.1))
+    area.srid = geo.WGS84
+    territory = TerritoryFactory(
+        name="Quartier témoin", slug="quartier-temoin", boundary=geo.as_multipolygon(area)
+    )
+    to_laea = CoordTransform(SpatialReference(geo.WGS84), SpatialReference(3035))
+    cells = {}
+    for name, (metres, people) in NORTH.items():
+        centre = north_of_h1(metres)
+        laea = centre.transform(to_laea, clone=True)
+        cells[name] = PopulationCell.objects.create(
+            code=f"TEST{name}", east=round(laea.x), north=round(laea.y), location=centre,
+            population=people, year=2019, territory=territory,
+        )  # fmt: skip
+    TerritoryAccess.objects.create(territory=territory, grid_year=2019, grid_source="carroyage de test")
+    hub(0, gps=2, accepting=Availability.NO)
+    hub(8500, gps=1, accepting=Availability.YES)
+    compute_access(territory=territory)
+    return territory, cells
+
+
+def test_each_cell_knows_its_nearest_gp_and_its_nearest_accepting_one(grid):
+    _territory, cells = grid
+    found = {n: PopulationCell.objects.get(pk=c.pk) for n, c in cells.items()}
+    assert {n: c.gp_metres for n, c in found.items()} == {"A": 300, "B": 1500, "C": 3000, "D": 500}
+    assert {n: c.accepting_metres for n, c in found.items()} == {"A": 8200, "B": 7000, "C": 5500, "D": 500}
+
+
+def test_the_2sfca_scores_are_those_worked_out_on_paper(grid):
+    """H1: demand 100 + 200 + 300 × 2/3 (3 km) = 500, ratio 2/500. H2: 300 × 1/3 (5.5 km) + 400 = 500, ratio
+    1/500. Per 10,000: A 40, B 40, C 40 × 2/3 + 20 × 1/3 = 33.33, D 20 (H1 is 8 km away: out of reach)."""
+    _territory, cells = grid
+    scores = {n: PopulationCell.objects.get(pk=c.pk).score for n, c in cells.items()}
+    assert scores == pytest.approx({"A": 40.0, "B": 40.0, "C": 100 / 3, "D": 20.0})
+
+
+def test_the_territory_figures_are_shares_of_its_residents(grid, client):
+    """Within 500 m of a GP: A and D, 500 of 1,000; within 2 km: A, B, D, 700. Of an accepting one: D only.
+    Weighted score: (100 × 40 + 200 × 40 + 300 × 33.33 + 400 × 20) / 1,000 = 30."""
+    territory, _cells = grid
+    access = TerritoryAccess.objects.get(territory=territory)
+    assert access.population == 1000
+    assert [(b["metres"], b["gp_share"], b["accepting_share"]) for b in access.bands()] == [
+        (500, 0.5, 0.4), (1000, 0.5, 0.4), (2000, 0.7, 0.4)
+    ]  # fmt: skip
+    assert access.score == pytest.approx(30.0)
+    page = client.get(territory.get_absolute_url()).content.decode()
+    assert "500 (50\u202f%)" in page and "700 (70\u202f%)" in page and "30,0 médecins généralistes" in page
+    assert "à vol d&#x27;oiseau" in page or "à vol d'oiseau" in page
+
+
+def test_a_new_centre_at_c_is_worked_out_on_paper(grid, client):
+    """3 GPs at C: C's 300 residents come within 500 m (B already was within 2 km). Demand 100 × 2/3 (2.7 km)
+    + 200 + 300 + 400 × 1/3 (5 km) = 700, ratio 3/700: the quartier's score gains 30,000 / 1,000 = 30."""
+    territory, cells = grid
+    c = cells["C"].location
+    found = answer(lat=c.y, lng=c.x, gps=3)
+    assert found.territory == territory
+    assert found.newly_within == {500: 300, 1000: 300, 2000: 300}
+    assert (found.score_before, found.score_after) == pytest.approx((30.0, 60.0))
+    api = client.get("/api/v1/access/what-if", {"lat": c.y, "lng": c.x, "gps": 3}).json()
+    assert (api["territory"], api["newly_within"]["500"], api["score_after"]) == (
+        "quartier-temoin",
+        300,
+        60.0,
+    )
+    page = client.get("/acces/", {"lat": c.y, "lng": c.x, "gps": 3}).content.decode()
+    assert (
+        "30,0 aujourd&#x27;hui, 60,0 avec ce centre" in page
+        or "30,0 aujourd'hui, 60,0 avec ce centre" in page
+    )
+
+
+def test_the_best_sites_are_chosen_greedily(grid, client):
+    """Farther than 1 km from a GP: B (200) and C (300), 1.5 km apart. First C (300 brought within 1 km), then
+    B (200); then nobody is left."""
+    territory, cells = grid
+    sites = best_sites(territory, gps=2)
+    assert [s["newly_within_1000"] for s in sites] == [300, 200]
+    assert (sites[0]["lat"], sites[1]["lat"]) == (
+        round(cells["C"].location.y, 5),
+        round(cells["B"].location.y, 5),
+    )
+    page = client.get("/acces/", {"around": "quartier-temoin", "gps": 2}).content.decode()
+    assert page.index("300 habitants de plus") < page.index("200 habitants de plus")
+
+
+def test_a_territory_the_grid_does_not_cover_says_so_instead_of_zero(client):
+    page = client.get("/districts/rennes/").content.decode()
+    assert "ne couvre pas tout le territoire de Rennes" in page
+    assert client.get("/districts/rennes/carreaux.geojson").status_code == 404
+
+
+def test_the_demo_grid_covers_le_blosne_and_vern_with_real_insee_figures(client):
+    """The excerpt of INSEE's Filosofi 2019 grid: 16,763 residents in Le Blosne's cells, 8,210 in Vern-sur-Seiche's
+    (the 2024 commune figure is 8,289)."""
+    assert round(TerritoryAccess.objects.get(territory__slug="le-blosne").population) == 16763
+    assert round(TerritoryAccess.objects.get(territory__slug="vern-sur-seiche").population) == 8210
+    squares = client.get("/districts/le-blosne/carreaux.geojson").json()
+    assert squares["size"] == 200 and len(squares["features"]) > 40
+    assert sum(f["properties"]["people"] for f in squares["features"]) == pytest.approx(16763, abs=60)
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"lat": 48.1, "gps": 2}, "la latitude et la longitude"),
+        ({"lat": 100, "lng": 0, "gps": 2}, "inférieure ou égale à 90"),
+        ({"around": "le-blosne", "gps": 0}, "supérieure ou égale à 1"),
+        ({"around": "nulle-part", "gps": 2}, "Rien ne s"),
+    ],
+)
+def test_bad_what_if_questions_get_a_clear_400(client, query, message):
+    page = client.get("/acces/", query)
+    assert page.status_code == 400 and message in page.content.decode()
+    assert client.get("/api/v1/access/what-if", query).status_code == 400
