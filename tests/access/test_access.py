@@ -5,16 +5,23 @@ B 1,500 m (200), C 3,000 m (300), D 8,000 m (400); hub H2 (1 GP, accepting) 500 
 Distances along a meridian are the latitude difference times 111,195.08 m a degree (haversine, R 6,371,008.8 m).
 """
 
+import datetime
+import io
+
 import pytest
+import time_machine
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Polygon
+from django.core.management import call_command
+from django.utils import timezone
 
 from access.compute import compute_access
 from access.what_if import answer, best_sites
 from config import geo
 from config.choices import Availability
 from districts.models import PopulationCell, TerritoryAccess
-from professionals.models import Profession
+from portal.models import ScheduledJob
+from professionals.models import Membership, Profession
 from tests.factories import HubFactory, MembershipFactory, ProfessionalFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +163,22 @@ def test_bad_what_if_questions_get_a_clear_400(client, query, message):
     page = client.get("/acces/", query)
     assert page.status_code == 400 and message in page.content.decode()
     assert client.get("/api/v1/access/what-if", query).status_code == 400
+
+
+def test_the_scheduled_work_recomputes_after_a_change_and_not_otherwise(grid):
+    """A GP leaves H1: the next scheduled run (at most every ten minutes) recomputes; a run with no change
+    since does nothing."""
+    territory, cells = grid
+    ScheduledJob.objects.filter(name="access").delete()
+    gp = Profession.objects.filter(counts_as_gp=True).first()
+    h1_member = Membership.objects.filter(hub__location=north_of_h1(0), professional__profession=gp).first()
+    h1_member.professional.active = False
+    h1_member.professional.save()  # H1 keeps 1 GP: ratio 1/500, so A's score falls from 40 to 20
+    out = io.StringIO()
+    call_command("run_scheduled", stdout=out)
+    assert "territories recomputed" in out.getvalue()
+    assert PopulationCell.objects.get(pk=cells["A"].pk).score == pytest.approx(20.0)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=11)):
+        out = io.StringIO()
+        call_command("run_scheduled", stdout=out)
+    assert "no hub, professional or membership changed" in out.getvalue()

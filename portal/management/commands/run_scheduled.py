@@ -11,12 +11,16 @@ import io
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from post_office.mail import send_queued
 from post_office.models import Email
 
+from access.compute import compute_access
+from districts.models import TerritoryAccess
 from hubs import notices
+from hubs.models import Hub
+from professionals.models import Membership, Professional
 from portal.models import ScheduledJob
 
 LEASE = datetime.timedelta(minutes=30)  # a run that dies frees its jobs after this
@@ -44,6 +48,23 @@ def open_data_files(today) -> str:
     return "open-data files written: " + "; ".join(out.getvalue().split("\n")).strip("; ")
 
 
+def access_figures(today) -> str:
+    """Debounced recomputation of the access figures: at most every ten minutes, and only when a hub, a
+    professional or a membership changed since the last one (their history tables say when)."""
+    last = TerritoryAccess.objects.aggregate(last=Max("computed_at"))["last"]
+    if last is None:
+        return "no population grid imported: nothing to compute"
+    changed = (
+        Hub.history.filter(history_date__gt=last).exists()
+        or Professional.history.filter(history_date__gt=last).exists()
+        or Membership.history.filter(history_date__gt=last).exists()
+    )
+    if not changed:
+        return "no hub, professional or membership changed since the last computation"
+    counts = compute_access()
+    return f"{counts['cells']} cells and {counts['territories']} territories recomputed"
+
+
 def weekly_digest(today) -> str:
     return "digest queued" if notices.digest(today) else "nothing to report: no digest"
 
@@ -54,6 +75,7 @@ JOBS = [
     ("reminders", datetime.timedelta(days=1), reminders),
     ("exports", datetime.timedelta(days=1), open_data_files),
     ("digest", datetime.timedelta(days=7), weekly_digest),
+    ("access", datetime.timedelta(minutes=10), access_figures),
 ]
 
 
