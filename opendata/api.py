@@ -255,7 +255,7 @@ class TerritoryViewSet(PublicViewSet):
     """Quartiers, communes and larger territories: official densities (source, year) and computed ones."""
 
     queryset = (
-        Territory.objects.select_related("parent")
+        Territory.objects.select_related("parent", "access")
         .defer("parent__boundary")
         .prefetch_related(Prefetch("densities", DensityFigure.objects.select_related("profession")))
     )

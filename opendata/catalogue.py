@@ -102,7 +102,9 @@ DATASETS = [
         _("Territoires et densités de médecins"),
         _(
             "Quartiers, communes, départements et régions : population, densités officielles avec leur source et "
-            "leur année, densités calculées à partir de l'annuaire, quartiers prioritaires."
+            "leur année, densités calculées à partir de l'annuaire, quartiers prioritaires ; là où la population "
+            "carroyée de l'INSEE les couvre, la part des habitants à moins de 500 m, 1 km et 2 km (à vol d'oiseau) "
+            "d'un médecin généraliste et le score d'accessibilité 2SFCA."
         ),
         api("territory", "json", "geojson", "csv"),
         [
@@ -112,6 +114,7 @@ DATASETS = [
             ),
             (_("Populations (data.gouv.fr, « Communes et villes de France »)"), ETALAB),
             (_("Contours des communes (IGN Admin Express)"), ETALAB),
+            (_("Population carroyée à 200 m (INSEE, Filosofi 2019)"), ETALAB),
             (
                 _("Contours des quartiers de Rennes (Rennes Métropole)"),
                 ("ODbL", "https://opendatacommons.org/licenses/odbl/1-0/"),

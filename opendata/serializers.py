@@ -232,14 +232,20 @@ class TerritorySerializer(serializers.ModelSerializer):
     parent = TerritoryRefSerializer(read_only=True)
     official_figures = serializers.SerializerMethodField()
     computed = serializers.SerializerMethodField()
+    access = serializers.SerializerMethodField()
 
     class Meta:
         model = Territory
         list_serializer_class = TerritoryListSerializer
         fields = [
             "id", "slug", "page_url", "name", "level", "code", "parent", "is_priority_area",
-            "population", "population_year", "population_source", "official_figures", "computed", "updated_at",
+            "population", "population_year", "population_source", "official_figures", "computed", "access",
+            "updated_at",
         ]  # fmt: skip
+
+    def get_access(self, territory) -> dict | None:  # null where the population grid does not cover it
+        access = getattr(territory, "access", None)
+        return access.as_dict() if access is not None and access.computed_at else None
 
     @extend_schema_field(DensityFigureSerializer(many=True))
     def get_official_figures(self, territory) -> list[dict]:
@@ -273,14 +279,14 @@ class TerritoryRowSerializer(TerritorySerializer):
     official_gp_source = serializers.SerializerMethodField()
     computed_gp_per_10k = serializers.SerializerMethodField()
     hubs_in_directory = serializers.SerializerMethodField()
+    share_within_1km_of_gp = serializers.FloatField(source="access.share_within_1km", default=None)
+    score_2sfca_gp_per_10k = serializers.FloatField(source="access.score", default=None)
 
     class Meta(TerritorySerializer.Meta):
-        fields = [f for f in TerritorySerializer.Meta.fields if f not in {"official_figures", "computed"}] + [
-            "official_gp_per_10k",
-            "official_gp_source",
-            "computed_gp_per_10k",
-            "hubs_in_directory",
-        ]
+        fields = [f for f in TerritorySerializer.Meta.fields if f not in {"official_figures", "computed", "access"}] + [
+            "official_gp_per_10k", "official_gp_source", "computed_gp_per_10k", "hubs_in_directory",
+            "share_within_1km_of_gp", "score_2sfca_gp_per_10k",
+        ]  # fmt: skip
 
     def _gp_figure(self, territory):
         return stats.latest([f for f in territory.densities.all() if f.profession.counts_as_gp])
