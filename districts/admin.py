@@ -1,7 +1,7 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
-from districts.models import DensityFigure, Territory
+from districts.models import CompleteDirectory, DensityFigure, Territory
 from districts.signals import territories_changed
 
 
@@ -32,4 +32,14 @@ class DensityFigureAdmin(admin.ModelAdmin):
     ordering = ["territory__name", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = ["profession", "year", "territory__level"]
     search_fields = ["territory__name", "source"]
+    autocomplete_fields = ["territory"]
+
+
+@admin.register(CompleteDirectory)
+class CompleteDirectoryAdmin(admin.ModelAdmin):
+    """Where the city has checked that the directory lists every GP (or a registry import did): computed
+    densities are shown there, and only there."""
+
+    list_display = ["territory", "profession", "source", "as_of"]
+    ordering = ["territory__name", "pk"]
     autocomplete_fields = ["territory"]

@@ -269,6 +269,27 @@ class DensityFigure(models.Model):
         return f"{self.territory} · {self.profession} · {self.per_10k}"
 
 
+class CompleteDirectory(models.Model):
+    """The directory is known to hold every professional of this profession practising in the territory (and
+    under it): a registry import covered it, or the city checked. Only there are densities computed from the
+    directory shown; elsewhere a page says the directory is incomplete, not that a place has no doctor."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="complete_directories")
+    profession = models.ForeignKey("professionals.Profession", on_delete=models.CASCADE)
+    source = models.CharField(_("établi par"), max_length=200)
+    as_of = models.DateField(_("à la date du"))
+
+    class Meta:
+        verbose_name = _("annuaire complet")
+        verbose_name_plural = _("annuaires complets")
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "profession"], name="complete_directory_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.territory} · {self.profession}"
+
+
 class DirectoryCount(models.Model):
     """What the directory holds under a territory (the territory and everything below it).
 

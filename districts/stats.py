@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
-from districts.models import DensityFigure, DirectoryCount, Territory
+from districts.models import ANCESTORS, CompleteDirectory, DensityFigure, DirectoryCount, Territory
 
 RETIREMENT_HORIZON_YEARS = 5
 MIN_GPS_FOR_RETIREMENT_OUTLOOK = 3  # fewer retiring (or staying) could point at one person
@@ -26,9 +26,9 @@ def per_10k(count: int, population: int | None) -> float | None:
 
 
 def computed_density(counts: "Counts", population: int | None) -> float | None:
-    """GPs per 10,000 from the directory; none where the directory has no hub yet (a "0.0" there would read as
-    a medical desert when it only means nobody has entered the territory's hubs)."""
-    return per_10k(counts.gps, population) if counts.hubs else None
+    """GPs per 10,000 from the directory, only where it is known to list every GP (CompleteDirectory): elsewhere
+    a low figure would read as a medical desert when it only means the directory is incomplete."""
+    return per_10k(counts.gps, population) if counts.hubs and counts.complete_for_gps else None
 
 
 def newest_first(figures):
@@ -54,6 +54,12 @@ class Counts:
     hubs: int = 0
     professionals: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # by profession code
     gps_by_retirement_year: dict[int | None, int] = field(default_factory=lambda: defaultdict(int))
+    # Professions the directory lists completely here, with who established it: {code: CompleteDirectory}.
+    complete: dict[str, CompleteDirectory] = field(default_factory=dict)
+
+    @property
+    def complete_for_gps(self) -> CompleteDirectory | None:
+        return next((c for c in self.complete.values() if c.profession.counts_as_gp), None)
 
     @property
     def gps(self) -> int:
@@ -77,7 +83,26 @@ def directory_counts(territory_ids) -> dict[int, Counts]:
         here.professionals[code] += n
         if counts_as_gp:
             here.gps_by_retirement_year[year] += n
+    for territory_id, complete in completeness(territory_ids).items():
+        counts[territory_id].complete = complete
     return counts
+
+
+def completeness(territory_ids) -> dict[int, dict[str, CompleteDirectory]]:
+    """Per territory, the professions the directory lists completely there: declared for it or for a territory
+    above it (a department's import covers its communes). Two queries."""
+    chains = {
+        pk: [pk, *(up for up in ups if up)]
+        for pk, *ups in Territory.objects.filter(pk__in=list(territory_ids)).values_list("pk", *ANCESTORS)
+    }
+    declared = defaultdict(dict)
+    wanted = {pk for chain in chains.values() for pk in chain}
+    for record in CompleteDirectory.objects.filter(territory_id__in=wanted).select_related("profession"):
+        declared[record.territory_id][record.profession.code] = record
+    return {
+        pk: {code: record for up in reversed(chain) for code, record in declared.get(up, {}).items()}
+        for pk, chain in chains.items()
+    }
 
 
 def latest(figures: list[DensityFigure]) -> DensityFigure | None:
@@ -179,12 +204,14 @@ def retirement_outlook(
         remainder = tallies[territory.parent_id] - sum((tallies[pk] for pk in shown), _Tally(0, 0))
         if not (remainder.is_empty or remainder.is_safe):
             return None
+    complete = any(c.profession.counts_as_gp for c in completeness([territory.pk]).get(territory.pk, {}).values())
+    population = territory.population if complete else None  # no computed density where incomplete
     return RetirementOutlook(
         gps=own.gps,
         retiring=own.retiring,
         horizon=horizon,
-        density_now=per_10k(own.gps, territory.population),
-        density_after=per_10k(own.gps - own.retiring, territory.population),
+        density_now=per_10k(own.gps, population),
+        density_after=per_10k(own.gps - own.retiring, population),
     )
 
 
@@ -264,7 +291,7 @@ def comparison(chosen: list[Territory]) -> list[Row]:
 
 
 def profile(territory: Territory) -> dict:
-    """Everything a territory page shows: figures, bars against each parent, gaps, counts, retirements."""
+    """Everything a territory page shows: figures, charts against each parent, gaps, counts, retirements."""
     ancestors = territory.ancestors()
     figures = official_figures([territory.pk, *(a.pk for a in ancestors)])
     counts = directory_counts([territory.pk])[territory.pk]
@@ -274,25 +301,38 @@ def profile(territory: Territory) -> dict:
 
     own_gp = most_shared(gp_figures(territory), [gp_figures(a) for a in ancestors])
     computed_gp = computed_density(counts, territory.population)
-    bars = [(territory.name, "official", own_gp), (territory.name, "computed", computed_gp)]
-    # Parents from the territory's own source where they have one, as the gap sentence below compares them.
-    own_source = [own_gp.source] if own_gp else []
-    bars += [(a.name, "official", comparable(gp_figures(a), own_source)) for a in ancestors]
     own = figures.get(territory.pk, [])
     return {
         "ancestors": ancestors,
         "figures": sorted(own, key=lambda f: f.profession.name),
         "computed_gp": computed_gp,
+        "complete": counts.complete_for_gps,
         "gp_count": counts.gps,
         "hub_count": counts.hubs,
         "computed_by_profession": [
             (p, counts.count(p.code), per_10k(counts.count(p.code), territory.population))
             for p in sorted({f.profession for f in own}, key=lambda p: p.name)
+            if p.code in counts.complete
         ],
-        "bars": _bars(bars),
+        "charts": source_charts([territory, *ancestors], gp_figures, first=own_gp),
         "gaps": _gaps(territory, ancestors, gp_figures, own_gp.per_10k if own_gp else computed_gp, own_gp),
         "retirement": retirement_outlook(territory),
     }
+
+
+def source_charts(places, gp_figures, *, first=None) -> list[dict]:
+    """One chart per source, never two sources in one: the places it gives a GP figure for, its newest each.
+    Sources count differently (all GPs or only libéraux, different years), so bars compare like with like; the
+    chart of the territory's own main figure comes first."""
+    by_source: dict[str, list] = {}
+    for place in places:
+        newest = {}
+        for figure in gp_figures(place):  # newest first
+            newest.setdefault(figure.source, figure)
+        for source, figure in newest.items():
+            by_source.setdefault(source, []).append((place.name, "official", figure))
+    order = sorted(by_source, key=lambda source: (first is None or source != first.source, source))
+    return [{"source": source, "bars": _bars(by_source[source])} for source in order]
 
 
 def _bars(bars) -> list[dict]:

@@ -270,6 +270,7 @@ class TerritorySerializer(serializers.ModelSerializer):
             "general_practitioners": mine.gps,
             "general_practitioners_per_10k": stats.computed_density(mine, territory.population),
             "source": "Annuaire des lieux de santé (ce portail)",
+            "complete_according_to": mine.complete_for_gps.source if mine.complete_for_gps else None,
         }
 
 

@@ -1,3 +1,4 @@
+import datetime
 import json
 
 import pytest
@@ -31,13 +32,36 @@ def test_le_blosne_page_shows_official_figures_with_source_and_year(client):
     assert "Soutien de la Ville de Rennes aux pôles de santé" in programmes  # a programme of a parent
 
 
-def test_the_computed_density_counts_active_gps_of_the_territory_hubs(client):
+@pytest.fixture
+def rennes_complete():
+    """The city has checked that the directory lists every GP of Rennes (and so of its quartiers)."""
+    from districts.models import CompleteDirectory, Territory
+    from professionals.models import Profession
+
+    return CompleteDirectory.objects.create(
+        territory=Territory.objects.get(slug="rennes"),
+        profession=Profession.objects.get(code="general-practitioner"),
+        source="Ville de Rennes, contrôle des cabinets",
+        as_of=datetime.date(2026, 11, 1),
+    )
+
+
+def test_without_a_complete_directory_nothing_is_computed_from_it(client):
+    """The demo's professionals are invented: no density computed from them, and no gap resting on them."""
+    page = text(client.get("/districts/le-blosne/"))
+    assert "aucune densité n'en est calculée ici" in page and "Médecins généralistes : 2,2" not in page
+    vern = text(client.get("/districts/vern-sur-seiche/"))
+    assert "Il manque environ" not in vern  # Vern has no official figure: a gap would rest on demo people
+
+
+def test_the_computed_density_counts_active_gps_of_the_territory_hubs(client, rennes_complete):
     page = text(client.get("/districts/le-blosne/"))
     # 4 demo GPs in the Blosne centre, 18,300 demo inhabitants -> 2.2 per 10,000
     assert "Médecins généralistes : 2,2 pour 10 000 habitants (4 en activité" in page
+    assert "d'après Ville de Rennes, contrôle des cabinets, au 1er novembre 2026" in page
 
 
-def test_a_new_gp_changes_the_computed_density_and_an_inactive_one_does_not(client):
+def test_a_new_gp_changes_the_computed_density_and_an_inactive_one_does_not(client, rennes_complete):
     blosne_hub = Hub.objects.get(slug="centre-de-sante-communautaire-du-blosne")
     MembershipFactory.create_batch(2, hub=blosne_hub, professional__profession=ProfessionFactory())
     MembershipFactory(hub=blosne_hub, professional=ProfessionalFactory(active=False))
@@ -45,24 +69,21 @@ def test_a_new_gp_changes_the_computed_density_and_an_inactive_one_does_not(clie
     assert "Médecins généralistes : 3,3 pour 10 000 habitants (6 en activité" in page  # 6 / 18,300
 
 
-def test_bars_compare_the_district_with_each_parent(client):
+def test_each_chart_compares_places_from_one_source(client):
+    """Ville de Rennes gives Le Blosne 6.1, Rennes 13.4, France 10.9; the Assurance Maladie gives Ille-et-Vilaine
+    8.9 and France 8.1 (2024). Each source in its own chart, the territory's own first: never 8.9 beside 10.9."""
     page = text(client.get("/districts/le-blosne/"))
-    rows = page.split('class="bar-row"')[1:]
-    names = [row.split("<span>")[1].split("<")[0].strip() for row in rows]
-    assert names == [
-        "Le Blosne",
-        "Le Blosne — calculé à partir de l'annuaire",
-        "Rennes",
-        "Ille-et-Vilaine",
-        "Bretagne",
-        "France",
-    ]
-    assert "<strong>13,4</strong>" in page  # Rennes, Ville de Rennes
-    assert "<strong>8,9</strong>" in page  # Ille-et-Vilaine, Assurance Maladie 2024
-    # France from the same source as Le Blosne (Ville de Rennes, 10.9), as the gap sentence compares it;
-    # not the Assurance Maladie national figure, which counts differently.
-    france = rows[-1]
-    assert "<strong>10,9</strong>" in france and "Des pôles de santé dans les quartiers" in france
+    charts = page.split('class="chart-source"')[1:]
+    assert len(charts) >= 2
+    first, ameli = charts[0], next(c for c in charts if "Assurance Maladie" in c.split("</h3>")[0])
+
+    def names(chart):
+        return [row.split("<span>")[1].split("<")[0].strip() for row in chart.split('class="bar-row"')[1:]]
+
+    assert names(first) == ["Le Blosne", "Rennes", "France"] and "Des pôles de santé dans les quartiers" in first
+    assert "<strong>13,4</strong>" in first and "<strong>10,9</strong>" in first
+    assert names(ameli)[0] == "Ille-et-Vilaine" and names(ameli)[-1] == "France"
+    assert "<strong>8,9</strong>" in ameli and "<strong>8,1</strong>" in ameli and "10,9" not in ameli
 
 
 def test_the_gap_to_the_city_and_national_averages(client):
@@ -70,7 +91,7 @@ def test_the_gap_to_the_city_and_national_averages(client):
     # Same source on both sides (Ville de Rennes): (13.4 - 6.1) * 18,300 / 10,000 = 13.4 and (10.9 - 6.1) * 1.83
     # = 8.8, in whole doctors (a fraction of a doctor is still one to find)
     assert "Il manque environ 14 médecins généralistes pour atteindre la densité de Rennes" in page
-    assert "Il manque environ 9 médecins généralistes pour atteindre la densité de France" in page
+    assert "Il manque environ 9 médecins généralistes pour atteindre la densité de la France" in page
 
 
 def test_a_gap_is_counted_in_whole_doctors():
@@ -147,7 +168,8 @@ def test_empty_picker_values_are_ignored(client):
     assert response.status_code == 200
 
 
-def test_district_geojson_has_simplified_outlines_with_densities(client):
+def test_district_geojson_has_simplified_outlines_with_densities(client, rennes_complete):
+    cache.clear()  # the outlines are cached five minutes; the completeness was declared just now
     response = client.get("/districts/map.geojson")
     assert response["Content-Type"] == "application/geo+json"
     assert len(response.content) <= 300_000
@@ -189,7 +211,7 @@ def test_query_counts_do_not_grow_with_territories(bounded_get):
     bounded_get(
         "/districts/compare/",
         {"territory": ["le-blosne", "villejean-beauregard", "fives", "vern-sur-seiche"]},
-        most=10,
+        most=12,  # 2 of them say where the directory is complete (CompleteDirectory and the territories above)
     )
     bounded_get("/districts/map.geojson", most=8)
 
@@ -213,7 +235,7 @@ def test_the_list_pages_through_every_commune_sorted_in_sql(client):
     assert last.status_code == 200 and "Page précédente" in last.content.decode()
 
 
-def test_a_territory_with_no_hub_in_the_directory_shows_no_computed_zero(client):
+def test_a_territory_with_no_hub_in_the_directory_shows_no_computed_zero(client, rennes_complete):
     from districts.models import Territory
     from districts.stats import rows_for
     from tests.factories import TerritoryFactory
@@ -222,7 +244,6 @@ def test_a_territory_with_no_hub_in_the_directory_shows_no_computed_zero(client)
         name="Quartier sans fiche", population=9_000, parent=Territory.objects.get(slug="rennes")
     )
     page = client.get(empty.get_absolute_url()).content.decode()
-    assert "Aucun lieu de ce territoire n'est encore dans l'annuaire" in page
     assert "Médecins généralistes : 0,0" not in page
     assert rows_for([empty])[0].computed is None
     assert rows_for([Territory.objects.get(slug="le-blosne")])[0].computed is not None  # it has hubs

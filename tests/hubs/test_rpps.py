@@ -116,3 +116,20 @@ def test_a_run_that_would_take_many_out_stops_unless_told_how_many(sites, tmp_pa
 def test_names_are_written_as_people_write_them(sites):
     run(ACTIVITIES, "--savoir-faire", SAVOIR_FAIRE)
     assert Professional.objects.get(rpps="10101234567").display_name == "Anaïs Le Goff"
+
+
+def test_an_extraction_declared_complete_for_a_territory_turns_its_computed_density_on(sites, client):
+    """Before: the directory is not known to list every GP of Le Blosne, and the page computes nothing from it.
+    After an RPPS import declared complete for Rennes: Le Blosne (under Rennes) shows its computed density,
+    with the extraction named as the reason."""
+    from districts.models import CompleteDirectory
+
+    before = client.get("/districts/le-blosne/").content.decode()
+    assert "aucune densité n&#x27;en est calculée" in before or "aucune densité n'en est calculée" in before
+    report = run(ACTIVITIES, "--savoir-faire", SAVOIR_FAIRE, "--complete-for", "rennes")
+    assert "Directory declared complete for Rennes." in report
+    assert CompleteDirectory.objects.filter(territory__slug="rennes", profession__code="general-practitioner").exists()
+    after = client.get("/districts/le-blosne/").content.decode()
+    assert "pour 10 000 habitants (" in after and "RPPS (Annuaire Santé), extraction du 04/11/2025" in after
+    with pytest.raises(CommandError, match="no territory atlantide"):
+        run(ACTIVITIES, "--complete-for", "atlantide")

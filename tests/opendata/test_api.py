@@ -220,11 +220,24 @@ def test_professionals_follow_the_public_pages_rules(client):
 
 
 def test_territories_carry_official_figures_with_source_and_year_and_computed_ones(client):
+    import datetime
+
+    from districts.models import CompleteDirectory, Territory
+    from professionals.models import Profession
+
     rennes = get_json(client, "/api/v1/territories/rennes/")
     gp = next(f for f in rennes["official_figures"] if f["profession"] == "general-practitioner")
     assert gp["per_10k"] == 13.4 and gp["source"]
     assert rennes["computed"]["hubs"] >= 1
+    # Not computed from a directory nobody has declared complete (the demo's professionals are invented)
+    assert rennes["computed"]["general_practitioners_per_10k"] is None
+    CompleteDirectory.objects.create(
+        territory=Territory.objects.get(slug="rennes"), profession=Profession.objects.get(code="general-practitioner"),
+        source="contrôle de la Ville", as_of=datetime.date(2026, 11, 1),
+    )  # fmt: skip
+    rennes = get_json(client, "/api/v1/territories/rennes/")
     assert rennes["computed"]["general_practitioners_per_10k"] is not None
+    assert rennes["computed"]["complete_according_to"] == "contrôle de la Ville"
     districts = walk(client, "/api/v1/territories/", {"level": "DISTRICT", "within": "rennes"})
     assert "le-blosne" in {t["slug"] for t in districts}
     assert all(t["level"] == "DISTRICT" for t in districts)

@@ -1,8 +1,24 @@
 from pathlib import Path
 
+from django.core.management.base import CommandError
+
 from config.downloads import registry_file
 from config.imports import ImportCommand
-from hubs.rpps import import_rpps
+from districts.models import CompleteDirectory, Territory
+from hubs.rpps import PROFESSIONS, import_rpps
+from professionals.models import Profession
+
+
+def declare_complete(territories, *, on) -> None:
+    """Every profession the RPPS lists is now complete in these territories."""
+    listed = {"general-practitioner", "specialist", *PROFESSIONS.values()}
+    for territory in territories:
+        for profession in Profession.objects.filter(code__in=listed):
+            CompleteDirectory.objects.update_or_create(
+                territory=territory,
+                profession=profession,
+                defaults={"source": f"RPPS (Annuaire Santé), extraction du {on:%d/%m/%Y}", "as_of": on},
+            )
 
 
 class Command(ImportCommand):
@@ -24,11 +40,26 @@ class Command(ImportCommand):
             metavar="N",
             help="let this run make up to N professionals inactive (past 5%% of those it manages, it refuses)",
         )
+        parser.add_argument(
+            "--complete-for",
+            nargs="+",
+            metavar="SLUG",
+            default=[],
+            help="territories this extraction covers entirely (a national file: france): densities computed from "
+            "the directory are shown there, for the professions the file lists",
+        )
 
     def handle(self, *args, **options):
+        territories = list(Territory.objects.filter(slug__in=options["complete_for"]))
+        unknown = set(options["complete_for"]) - {t.slug for t in territories}
+        if unknown:
+            raise CommandError(f"--complete-for: no territory {', '.join(sorted(unknown))}. Nothing was imported.")
         with registry_file(options["file"], name="rpps", progress=options["verbosity"] > 0) as path:
             counts = self.import_file(path, options)
         self.report(counts, options)
+        if territories and not options["dry_run"]:
+            declare_complete(territories, on=counts["extracted_on"])
+            self.stdout.write(f"Directory declared complete for {', '.join(t.name for t in territories)}.")
 
     def import_file(self, path, options):
         return self.run_import(
