@@ -204,7 +204,9 @@ def retirement_outlook(
         remainder = tallies[territory.parent_id] - sum((tallies[pk] for pk in shown), _Tally(0, 0))
         if not (remainder.is_empty or remainder.is_safe):
             return None
-    complete = any(c.profession.counts_as_gp for c in completeness([territory.pk]).get(territory.pk, {}).values())
+    complete = any(
+        c.profession.counts_as_gp for c in completeness([territory.pk]).get(territory.pk, {}).values()
+    )
     population = territory.population if complete else None  # no computed density where incomplete
     return RetirementOutlook(
         gps=own.gps,

@@ -4,6 +4,7 @@ import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -53,9 +54,17 @@ def directory_figures() -> dict:
 
 
 def most_in_need(limit: int = 4) -> list[DensityFigure]:
-    """The districts with the lowest official GP density, one line each (their lowest figure)."""
+    """The districts with the lowest official GP density, one line each (their lowest current figure).
+
+    Current: a source's newest figure for a place, as the territory page's charts show it; an older year of the
+    same source is history, not another figure of the place."""
+    newer = DensityFigure.objects.filter(
+        territory=OuterRef("territory"), profession=OuterRef("profession"), source=OuterRef("source"),
+        year__gt=OuterRef("year"),
+    )  # fmt: skip
     figures = (
         DensityFigure.objects.filter(territory__level=Territory.Level.DISTRICT, profession__counts_as_gp=True)
+        .exclude(Exists(newer))
         .select_related("territory__parent", "profession")
         .defer("territory__boundary", "territory__parent__boundary")
         .order_by("per_10k", "territory__name", "pk")[:50]

@@ -80,7 +80,9 @@ def test_each_chart_compares_places_from_one_source(client):
     def names(chart):
         return [row.split("<span>")[1].split("<")[0].strip() for row in chart.split('class="bar-row"')[1:]]
 
-    assert names(first) == ["Le Blosne", "Rennes", "France"] and "Des pôles de santé dans les quartiers" in first
+    assert (
+        names(first) == ["Le Blosne", "Rennes", "France"] and "Des pôles de santé dans les quartiers" in first
+    )
     assert "<strong>13,4</strong>" in first and "<strong>10,9</strong>" in first
     assert names(ameli)[0] == "Ille-et-Vilaine" and names(ameli)[-1] == "France"
     assert "<strong>8,9</strong>" in ameli and "<strong>8,1</strong>" in ameli and "10,9" not in ameli
@@ -247,3 +249,20 @@ def test_a_territory_with_no_hub_in_the_directory_shows_no_computed_zero(client,
     assert "Médecins généralistes : 0,0" not in page
     assert rows_for([empty])[0].computed is None
     assert rows_for([Territory.objects.get(slug="le-blosne")])[0].computed is not None  # it has hubs
+
+
+def test_the_home_page_ranks_a_places_current_figure_not_an_old_one(client):
+    """A source's 2010 figure for Fives (1.0) was replaced by its 2020 one (9.0): the home page's "most in need"
+    does not lead with the old figure the territory page no longer shows."""
+    from districts.models import DensityFigure, Territory
+    from professionals.models import Profession
+
+    fives, gp = Territory.objects.get(slug="fives"), Profession.objects.get(code="general-practitioner")
+    for year, value in [(2010, 1.0), (2020, 9.0)]:
+        DensityFigure.objects.create(
+            territory=fives, profession=gp, per_10k=value, year=year, source="Source test"
+        )
+    home = client.get("/").content.decode()
+    assert "Source test, 2010" not in home
+    page = client.get("/districts/fives/").content.decode()
+    assert "(2020)" in page and "(2010)" not in page

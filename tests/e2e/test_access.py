@@ -13,7 +13,9 @@ def test_a_partner_clicks_the_map_and_reads_what_a_new_centre_would_change(page,
     page.goto(site.url + "/acces/?around=le-blosne&gps=2")
     expect(page.get_by_role("heading", name=re.compile("meilleurs emplacements"))).to_be_visible()
     the_map = page.locator("#what-if-map")
-    expect(the_map).to_have_attribute("data-squares", re.compile(r"^[1-9]\d*$"))  # the quartier's squares drawn
+    expect(the_map).to_have_attribute(
+        "data-squares", re.compile(r"^[1-9]\d*$")
+    )  # the quartier's squares drawn
     page.wait_for_load_state("networkidle")
     assert violations(page) == []
     the_map.scroll_into_view_if_needed()
@@ -22,7 +24,9 @@ def test_a_partner_clicks_the_map_and_reads_what_a_new_centre_would_change(page,
     page.wait_for_url(re.compile(r"lat=48\.\d+&lng=-1\.\d+"))
     answer = page.get_by_role("region", name=re.compile("Un centre avec 2 médecins généralistes"))
     expect(answer).to_contain_text("Territoire : Le Blosne")
-    expect(answer).to_contain_text(re.compile(r"Score d'accessibilité \(2SFCA\) du Blosne : \d+,\d aujourd'hui"))
+    expect(answer).to_contain_text(
+        re.compile(r"Score d'accessibilité \(2SFCA\) du Blosne : \d+,\d aujourd'hui")
+    )
     expect(answer.get_by_role("table")).to_contain_text("moins de 500 m")
     page.wait_for_load_state("networkidle")
     assert page.console_errors == []
@@ -31,6 +35,8 @@ def test_a_partner_clicks_the_map_and_reads_what_a_new_centre_would_change(page,
 def test_a_territory_page_draws_the_access_map_beside_its_table(page, site):
     page.goto(site.url + "/districts/vern-sur-seiche/")
     expect(page.locator("#cells-map")).to_have_attribute("data-size", "200")
-    expect(page.get_by_role("table", name=re.compile("Habitants à moins de"))).to_contain_text("moins de 2 000 m")
+    expect(page.get_by_role("table", name=re.compile("Habitants à moins de"))).to_contain_text(
+        "moins de 2 000 m"
+    )
     page.wait_for_load_state("networkidle")
     assert page.console_errors == []

@@ -128,7 +128,9 @@ def test_an_extraction_declared_complete_for_a_territory_turns_its_computed_dens
     assert "aucune densité n&#x27;en est calculée" in before or "aucune densité n'en est calculée" in before
     report = run(ACTIVITIES, "--savoir-faire", SAVOIR_FAIRE, "--complete-for", "rennes")
     assert "Directory declared complete for Rennes." in report
-    assert CompleteDirectory.objects.filter(territory__slug="rennes", profession__code="general-practitioner").exists()
+    assert CompleteDirectory.objects.filter(
+        territory__slug="rennes", profession__code="general-practitioner"
+    ).exists()
     after = client.get("/districts/le-blosne/").content.decode()
     assert "pour 10 000 habitants (" in after and "RPPS (Annuaire Santé), extraction du 04/11/2025" in after
     with pytest.raises(CommandError, match="no territory atlantide"):

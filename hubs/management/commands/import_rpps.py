@@ -53,7 +53,9 @@ class Command(ImportCommand):
         territories = list(Territory.objects.filter(slug__in=options["complete_for"]))
         unknown = set(options["complete_for"]) - {t.slug for t in territories}
         if unknown:
-            raise CommandError(f"--complete-for: no territory {', '.join(sorted(unknown))}. Nothing was imported.")
+            raise CommandError(
+                f"--complete-for: no territory {', '.join(sorted(unknown))}. Nothing was imported."
+            )
         with registry_file(options["file"], name="rpps", progress=options["verbosity"] > 0) as path:
             counts = self.import_file(path, options)
         self.report(counts, options)

@@ -20,8 +20,8 @@ from access.compute import compute_access
 from districts.models import TerritoryAccess
 from hubs import notices
 from hubs.models import Hub
-from professionals.models import Membership, Professional
 from portal.models import ScheduledJob
+from professionals.models import Membership, Professional
 
 LEASE = datetime.timedelta(minutes=30)  # a run that dies frees its jobs after this
 
