@@ -86,7 +86,7 @@ deploy-test: system-test install
 
 bench: system-test install
 	$(TEST_ENV) ALLOWED_HOSTS=127.0.0.1,testserver API_ANON_RATE=1000000/minute .ci/with-postgis bash -c \
-	  '$(PY) manage.py collectstatic --no-input -v 0 && $(PY) manage.py migrate --no-input -v 0 && $(PY) manage.py bench && $(PY) manage.py bench_restore && $(PY) manage.py bench_registries'
+	  '$(PY) manage.py collectstatic --no-input -v 0 && $(PY) manage.py migrate --no-input -v 0 && $(PY) manage.py bench --cells 1000000 && $(PY) manage.py bench_restore && $(PY) manage.py bench_registries'
 
 load: system-test install
 	$(PY) -m pip install -q --disable-pip-version-check '.[load]'

@@ -146,11 +146,13 @@ def transit_near(point) -> tuple[list[StopNearby], list[TransitFeed]]:
     so that no stop can be told apart from no data."""
     if point is None:
         return [], []
+    feeds = list(TransitFeed.objects.filter(extent__contains=point).order_by("publisher"))
+    if not feeds:  # no network covers the place: no stop to look for (one query, not three)
+        return [], []
     by_name: dict[str, StopNearby] = {}
     for stop in TransitStop.objects.near(point).prefetch_related("routes")[:NEARBY_PLATFORMS]:
         if stop.name in by_name:
             by_name[stop.name].add(stop)
         else:
             by_name[stop.name] = StopNearby(stop)
-    feeds = list(TransitFeed.objects.filter(extent__contains=point).order_by("publisher"))
     return list(by_name.values()), feeds

@@ -21,8 +21,9 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from access import bench as access_bench
 from config.text import normalise
-from districts.models import DensityFigure, Territory
+from districts.models import DensityFigure, PopulationCell, Territory
 from hubs.counts import recount_territories, relist_professionals
 from hubs.map_data import forget_maps
 from hubs.models import Hub, OpeningHours, Service
@@ -34,6 +35,8 @@ CITIES, QUARTIERS_PER_SIDE = 10, (6, 5)  # 10 cities × 30 quartiers = 300 distr
 HTML_TARGET = (100, 10, 150_000)  # median ms, queries, bytes
 MAP_TARGET = (100, 10, 200_000)  # median ms, queries, gzip bytes
 DATA_TARGET = (100, 10, 500_000)  # open data (API, FHIR, feeds): a page of 50 records, throttling included
+WHAT_IF_TARGET = (500, 15, 150_000)  # the "what if a centre opened here" answer for a city
+DEPARTMENT_TARGET_SECONDS = 300
 BATCH = 5000
 
 
@@ -71,6 +74,7 @@ class Command(BaseCommand):
         parser.add_argument("--hubs", type=int, default=100_000)
         parser.add_argument("--professionals", type=int, default=500_000)
         parser.add_argument("--communes", type=int, default=35_000)
+        parser.add_argument("--cells", type=int, default=0, help="populated 200 m cells (access analysis)")
         parser.add_argument("--requests", type=int, default=15, help="timed requests per page")
         parser.add_argument("--load-only", action="store_true", help="load the data and stop")
         parser.add_argument(
@@ -101,6 +105,14 @@ class Command(BaseCommand):
             f"{options['communes']:,} communes in {time.perf_counter() - started:.0f} s "
             f"(Python peak {peak / 1e6:.0f} MB)"
         )
+        if options["cells"]:
+            seconds = access_bench.load_cells(options["cells"])
+            cells, seconds_department, peak_department = access_bench.time_department()
+            self.stdout.write(
+                f"Loaded {options['cells']:,} population cells in {seconds:.0f} s. Access recomputed for a "
+                f"department ({cells:,} cells) in {seconds_department:.1f} s, Python peak {peak_department:.0f} MB "
+                f"(target ≤ {DEPARTMENT_TARGET_SECONDS} s)."
+            )
         if not options["load_only"]:
             self.report(options["requests"])
 
@@ -328,7 +340,14 @@ class Command(BaseCommand):
             ("map, regional", "/hubs/map.geojson", {"zoom": "8", "bbox": "-2.5,47.0,0.5,49.0"}),
             ("map, city", "/hubs/map.geojson", {"zoom": "13", "bbox": "-3.52,43.49,-3.38,43.61"}),
         ]
+        if PopulationCell.objects.exists():
+            covered = Territory.objects.filter(access__computed_at__isnull=False, parent__slug="ville-0").first()
+            centre = covered.boundary.centroid
+            html.append(("a quartier, access figures", covered.get_absolute_url(), {}))
+            maps.append(("map, a quartier's cells", f"/districts/{covered.slug}/carreaux.geojson", {}))
+            what_if = {"lat": f"{centre.y:.5f}", "lng": f"{centre.x:.5f}", "gps": "3"}
         return [
+            *([("what if, a city", "/acces/", what_if, WHAT_IF_TARGET)] if PopulationCell.objects.exists() else []),
             *[(label, url, params, HTML_TARGET) for label, url, params in html],
             *[(label, url, params, MAP_TARGET) for label, url, params in maps],
             *[(label, url, params, DATA_TARGET) for label, url, params in data],
