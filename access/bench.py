@@ -58,8 +58,12 @@ def load_cells(count: int) -> float:
         centre.transform(to_wgs84)
         batch.append(
             PopulationCell(
-                code=f"CRS3035RES200mN{north}E{east}", east=east, north=north, location=centre,
-                population=random.choice([4, 8, 15, 30, 60, 120, 250]), year=2019,
+                code=f"CRS3035RES200mN{north}E{east}",
+                east=east,
+                north=north,
+                location=centre,
+                population=random.choice([4, 8, 15, 30, 60, 120, 250]),
+                year=2019,
             )  # fmt: skip
         )
         if len(batch) == BATCH:
@@ -67,7 +71,9 @@ def load_cells(count: int) -> float:
             batch = []
     PopulationCell.objects.bulk_create(batch)
     city_zero = Territory.objects.get(slug="ville-0")
-    west, south, east, north = Territory.objects.filter(parent=city_zero).exclude(boundary=None)[0].boundary.extent
+    west, south, east, north = (
+        Territory.objects.filter(parent=city_zero).exclude(boundary=None)[0].boundary.extent
+    )
     box = Polygon.from_bbox((west - 0.5, south - 0.4, west + 0.5, south + 0.4))
     box.srid = geo.WGS84
     Territory.objects.filter(pk=city_zero.parent_id).update(boundary=MultiPolygon(box, srid=geo.WGS84))

@@ -29,6 +29,10 @@ def languages(request):
         "closed": _("Fermé maintenant"),
         "details": _("Voir la fiche"),
         "no_position": _("Position indisponible"),
+        # The access map's popups (static/js/cells.js): "{n}" and "{d}" are filled in there.
+        "residents": _("{n} habitants"),
+        "nearest_gp": _("Médecin généraliste le plus proche : {d}"),
+        "farther_than_20_km": _("plus de 20 km"),
     }
     versions = [(code, translate_url(request.path, code)) for code, _name in settings.LANGUAGES]
     if len({path for _code, path in versions}) < len(versions):  # a page in one language only

@@ -20,13 +20,13 @@
           return { color: "#0b0c0c", weight: 0.5, fillColor: data.classes[feature.properties.class], fillOpacity: 0.75 };
         },
         onEachFeature: function (feature, square) {
+          var words = JSON.parse(document.getElementById("ui-labels").textContent);
           var box = document.createElement("div");
-          var people = feature.properties.people.toLocaleString(lang);
           var metres = feature.properties.metres;
-          box.appendChild(line("strong", lang === "fr" ? people + " habitants" : people + " residents"));
+          box.appendChild(line("strong", words.residents.replace("{n}", feature.properties.people.toLocaleString(lang))));
           if (metres !== null) {
-            var far = metres > 20000 ? (lang === "fr" ? "plus de 20 km" : "more than 20 km") : metres.toLocaleString(lang) + " m";
-            box.appendChild(line("div", (lang === "fr" ? "Médecin généraliste le plus proche : " : "Nearest GP: ") + far));
+            var far = metres > 20000 ? words.farther_than_20_km : metres.toLocaleString(lang) + " m";
+            box.appendChild(line("div", words.nearest_gp.replace("{d}", far)));
           }
           square.bindPopup(box);
         },

@@ -341,13 +341,19 @@ class Command(BaseCommand):
             ("map, city", "/hubs/map.geojson", {"zoom": "13", "bbox": "-3.52,43.49,-3.38,43.61"}),
         ]
         if PopulationCell.objects.exists():
-            covered = Territory.objects.filter(access__computed_at__isnull=False, parent__slug="ville-0").first()
+            covered = Territory.objects.filter(
+                access__computed_at__isnull=False, parent__slug="ville-0"
+            ).first()
             centre = covered.boundary.centroid
             html.append(("a quartier, access figures", covered.get_absolute_url(), {}))
             maps.append(("map, a quartier's cells", f"/districts/{covered.slug}/carreaux.geojson", {}))
             what_if = {"lat": f"{centre.y:.5f}", "lng": f"{centre.x:.5f}", "gps": "3"}
         return [
-            *([("what if, a city", "/acces/", what_if, WHAT_IF_TARGET)] if PopulationCell.objects.exists() else []),
+            *(
+                [("what if, a city", "/acces/", what_if, WHAT_IF_TARGET)]
+                if PopulationCell.objects.exists()
+                else []
+            ),
             *[(label, url, params, HTML_TARGET) for label, url, params in html],
             *[(label, url, params, MAP_TARGET) for label, url, params in maps],
             *[(label, url, params, DATA_TARGET) for label, url, params in data],
