@@ -27,7 +27,10 @@ EARTH_METRES = 6_371_008.8
 DECAY = ((2000, 1.0), (4000, 2 / 3), (6000, 1 / 3))
 CATCHMENT = DECAY[-1][0]
 NEAREST_WITHIN = 20_000  # beyond, "more than 20 km" (stored as null)
-MARGIN_LAT, MARGIN_LNG = 0.11, 0.17  # 12 km around an area, in degrees (longitude at 50°N)
+# Around an area, in degrees (longitude at 51°N): the cells 12 km out (the demand of the hubs within reach of its
+# cells), the hubs 20 km out (a cell's nearest may be that far).
+CELL_MARGIN = (0.11, 0.17)
+SITE_MARGIN = (0.19, 0.29)
 BUCKET_DEGREES = 0.1  # hubs indexed in squares of 0.1°: at least 7 km wide in France, more than a catchment
 PER_10K = 10_000
 
@@ -108,16 +111,19 @@ def gp_sites(bbox=None) -> list[Site]:
     ]
 
 
-def nearest(cell, index, *, accepting_only=False) -> int | None:
+# Every site within this distance is in the 3×3 squares around a cell: 0.1° of longitude is 6.99 km at 51.1°N,
+# the north of France.
+SURELY_IN_RING = 6_600
+
+
+def nearest(cell, index) -> int | None:
     best = None
-    for rings in (1, 3):  # the 3×3 squares (all within 7 km), then 7×7 (all within 21 km) for rural cells
+    for rings in (1, 3):  # the 3×3 squares, then 7×7 (all within 21 km) for rural cells
         for site in index.around(cell.lat, cell.lng, rings):
-            if accepting_only and not site.accepting:
-                continue
             d = metres(cell.lat, cell.lng, site.lat, site.lng)
             if best is None or d < best:
                 best = d
-        if best is not None and best <= BUCKET_DEGREES * 111_000 * 0.6:
+        if best is not None and best <= SURELY_IN_RING:
             break
     return round(best) if best is not None and best <= NEAREST_WITHIN else None
 
@@ -145,22 +151,26 @@ def load_cells(queryset) -> list[Cell]:
     ]
 
 
+def around(extent, margin) -> Polygon:
+    (west, south, east, north), (lat, lng) = extent, margin
+    box = Polygon.from_bbox((west - lng, south - lat, east + lng, north + lat))
+    box.srid = geo.WGS84
+    return box
+
+
 def compute_access(*, territory=None) -> dict:
     """Recompute the cells (of one territory, or all) and the figures of the territories the grid covers.
 
-    Demand near the edge counts the cells beyond it: the cells and hubs read reach 12 km past the area."""
+    Near the edge, demand counts the cells beyond it and the nearest hub may lie outside: see the margins."""
     cells = PopulationCell.objects.all()
-    area = None
+    cell_area = site_area = None
     if territory is not None:
         cells = cells.filter(location__within=territory.boundary)
-        west, south, east, north = territory.boundary.extent
-        area = Polygon.from_bbox(
-            (west - MARGIN_LNG, south - MARGIN_LAT, east + MARGIN_LNG, north + MARGIN_LAT)
-        )
-        area.srid = geo.WGS84
+        cell_area = around(territory.boundary.extent, CELL_MARGIN)
+        site_area = around(territory.boundary.extent, SITE_MARGIN)
     updated = load_cells(cells)
-    context = load_cells(PopulationCell.objects.filter(location__within=area)) if area else updated
-    sites = gp_sites(area)
+    context = load_cells(PopulationCell.objects.filter(location__within=cell_area)) if cell_area else updated
+    sites = gp_sites(site_area)
     index = Index(sites)
     accepting_index = Index([s for s in sites if s.accepting])
     two_step(context, sites)
