@@ -20,7 +20,9 @@ from districts.models import Territory
 # France in ETRS89-LAEA (EPSG:3035), metres: where the spread cells go.
 EAST_RANGE, NORTH_RANGE = (3_300_000, 4_200_000), (2_200_000, 3_100_000)
 CITY_SHARE = 1 / 3
-CITY_RADIUS = 12_000
+# Half the side of the square around each city where its cells go: 60 km squares hold 90,000 cells each, so a
+# third of a million cells fill them to a third and random draws rarely repeat.
+CITY_RADIUS = 30_000
 BATCH = 5000
 
 
@@ -28,6 +30,9 @@ def cell_codes(count: int, cities: list[tuple[float, float]]):
     """Unique (east, north) lower-left corners, on the 200 m grid."""
     seen = set()
     near_cities = int(count * CITY_SHARE)
+    capacity = len(cities) * (2 * CITY_RADIUS // 200) ** 2
+    if near_cities > capacity // 2:
+        raise ValueError(f"{near_cities:,} cells cannot fill the cities' squares ({capacity:,} cells) sparsely")
     while len(seen) < count:
         if len(seen) < near_cities:
             east, north = random.choice(cities)
