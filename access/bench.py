@@ -32,7 +32,9 @@ def cell_codes(count: int, cities: list[tuple[float, float]]):
     near_cities = int(count * CITY_SHARE)
     capacity = len(cities) * (2 * CITY_RADIUS // 200) ** 2
     if near_cities > capacity // 2:
-        raise ValueError(f"{near_cities:,} cells cannot fill the cities' squares ({capacity:,} cells) sparsely")
+        raise ValueError(
+            f"{near_cities:,} cells cannot fill the cities' squares ({capacity:,} cells) sparsely"
+        )
     while len(seen) < count:
         if len(seen) < near_cities:
             east, north = random.choice(cities)

@@ -28,11 +28,13 @@ class PopulationCell(models.Model):
     territory = models.ForeignKey(
         "districts.Territory", null=True, blank=True, on_delete=models.SET_NULL, related_name="cells"
     )
-    gp_metres = models.PositiveIntegerField(_("distance au médecin généraliste le plus proche"), null=True)
-    accepting_metres = models.PositiveIntegerField(
-        _("distance au plus proche acceptant de nouveaux patients"), null=True
+    gp_metres = models.PositiveIntegerField(
+        _("distance au médecin généraliste le plus proche"), null=True, blank=True
     )
-    score = models.FloatField(_("accessibilité (2SFCA)"), null=True)
+    accepting_metres = models.PositiveIntegerField(
+        _("distance au plus proche acceptant de nouveaux patients"), null=True, blank=True
+    )
+    score = models.FloatField(_("accessibilité (2SFCA)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("carreau de population")
@@ -51,15 +53,15 @@ class TerritoryAccess(models.Model):
     territory = models.OneToOneField("districts.Territory", on_delete=models.CASCADE, related_name="access")
     grid_year = models.PositiveSmallIntegerField(_("année du carroyage"))
     grid_source = models.CharField(_("source du carroyage"), max_length=300)
-    population = models.FloatField(_("habitants du carroyage"), null=True)
-    gp_500 = models.FloatField(null=True)
-    gp_1000 = models.FloatField(null=True)
-    gp_2000 = models.FloatField(null=True)
-    accepting_500 = models.FloatField(null=True)
-    accepting_1000 = models.FloatField(null=True)
-    accepting_2000 = models.FloatField(null=True)
-    score = models.FloatField(_("accessibilité moyenne (2SFCA)"), null=True)
-    computed_at = models.DateTimeField(null=True)
+    population = models.FloatField(_("habitants du carroyage"), null=True, blank=True)
+    gp_500 = models.FloatField(null=True, blank=True)
+    gp_1000 = models.FloatField(null=True, blank=True)
+    gp_2000 = models.FloatField(null=True, blank=True)
+    accepting_500 = models.FloatField(null=True, blank=True)
+    accepting_1000 = models.FloatField(null=True, blank=True)
+    accepting_2000 = models.FloatField(null=True, blank=True)
+    score = models.FloatField(_("accessibilité moyenne (2SFCA)"), null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("accès aux médecins d'un territoire")

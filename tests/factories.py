@@ -8,7 +8,14 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from accounts.models import StaffLanguage
 from config import geo
-from districts.models import DensityFigure, DirectoryCount, Territory
+from districts.models import (
+    CompleteDirectory,
+    DensityFigure,
+    DirectoryCount,
+    PopulationCell,
+    Territory,
+    TerritoryAccess,
+)
 from hubs.models import (
     Closure,
     CorrectionRequest,
@@ -181,6 +188,37 @@ class HubRedirectFactory(factory.django.DjangoModelFactory):
 
     old_slug = factory.Sequence(lambda n: f"ancien-lieu-{n}")
     hub = factory.SubFactory(HubFactory)
+
+
+class CompleteDirectoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompleteDirectory
+
+    territory = factory.SubFactory(TerritoryFactory)
+    profession = factory.SubFactory(ProfessionFactory)
+    source = "Ville, contrôle des cabinets"
+    as_of = datetime.date(2026, 11, 1)
+
+
+class PopulationCellFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PopulationCell
+
+    code = factory.Sequence(lambda n: f"CRS3035RES200mN{2000000 + n * 200}E3000000")
+    east = 3_000_000
+    north = factory.Sequence(lambda n: 2_000_000 + n * 200)
+    location = factory.LazyFunction(lambda: geo.point(lat=45.0, lng=5.0))
+    population = 12.0
+    year = 2019
+
+
+class TerritoryAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TerritoryAccess
+
+    territory = factory.SubFactory(TerritoryFactory)
+    grid_year = 2019
+    grid_source = "carroyage de test"
 
 
 class TransitFeedFactory(factory.django.DjangoModelFactory):

@@ -67,6 +67,9 @@ def test_the_maps_words_are_in_the_pages_language(client):
         "closed": "Closed now",
         "details": "See the record",
         "no_position": "Position unavailable",
+        "residents": "{n} residents",
+        "nearest_gp": "Nearest GP: {d}",
+        "farther_than_20_km": "more than 20 km",
     }
     kinds = json.loads(client.get("/en/hubs/map.geojson").content)["kinds"]
     assert (

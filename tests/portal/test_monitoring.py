@@ -91,7 +91,7 @@ def test_metrics_are_hidden_from_the_public_and_read_by_prometheus_with_the_toke
     }
     assert "hubs:list" in queries
     jobs = {s.labels["job"] for s in families["portal_scheduled_job_last_success_timestamp_seconds"].samples}
-    assert jobs == {"mail", "purge", "reminders", "exports", "digest"}
+    assert jobs == {"mail", "purge", "reminders", "exports", "digest", "access"}
 
 
 def test_sentry_gets_the_error_without_who_it_happened_to():
