@@ -22,6 +22,7 @@ from hubs.models import Hub
 from professionals.models import Membership
 
 EARTH_METRES = 6_371_008.8
+METRES_PER_DEGREE = EARTH_METRES * math.pi / 180
 # Straight-line stand-ins for the DREES's travel-time bands (0–10, 10–15, 15–20 minutes: weights 1, 2/3, 1/3):
 # within a city 2, 4 and 6 km take about that long by car or public transport.
 DECAY = ((2000, 1.0), (4000, 2 / 3), (6000, 1 / 3))
@@ -31,16 +32,16 @@ NEAREST_WITHIN = 20_000  # beyond, "more than 20 km" (stored as null)
 # cells), the hubs 20 km out (a cell's nearest may be that far).
 CELL_MARGIN = (0.11, 0.17)
 SITE_MARGIN = (0.19, 0.29)
-BUCKET_DEGREES = 0.1  # hubs indexed in squares of 0.1°: at least 7 km wide in France, more than a catchment
+BUCKET_DEGREES = 0.01  # points indexed in squares of about 1 km
+NEAREST_STEPS = (3000, 8000, NEAREST_WITHIN)  # widening searches: most cells find a GP within the first
 PER_10K = 10_000
 
 
 def metres(a_lat: float, a_lng: float, b_lat: float, b_lng: float) -> float:
-    """Great-circle distance (haversine)."""
-    phi1, phi2 = math.radians(a_lat), math.radians(b_lat)
-    dphi, dlambda = phi2 - phi1, math.radians(b_lng - a_lng)
-    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_METRES * math.asin(min(1.0, math.sqrt(h)))
+    """The distance between two points, on the sphere flattened at their mean latitude (equirectangular): within
+    20 km it differs from the great-circle distance by less than 0.01 %, and it is exact along a meridian."""
+    squeeze = math.cos(math.radians((a_lat + b_lat) / 2))
+    return METRES_PER_DEGREE * math.hypot(b_lat - a_lat, (b_lng - a_lng) * squeeze)
 
 
 def weight(distance: float) -> float:
@@ -57,22 +58,29 @@ class Site:
 
 
 class Index:
-    """Points bucketed by 0.1° squares: the neighbours of a point are in its square and the eight around it."""
+    """Points bucketed by squares of 0.01° (about 1 km): what lies within a radius is in the few squares its
+    bounding box touches, so a dense city and an empty countryside cost about the same."""
 
     def __init__(self, items):
         self.buckets = defaultdict(list)
         for item in items:
-            self.buckets[self.key(item.lat, item.lng)].append(item)
+            self.buckets[
+                (math.floor(item.lat / BUCKET_DEGREES), math.floor(item.lng / BUCKET_DEGREES))
+            ].append(item)
 
-    @staticmethod
-    def key(lat, lng):
-        return (math.floor(lat / BUCKET_DEGREES), math.floor(lng / BUCKET_DEGREES))
-
-    def around(self, lat, lng, rings=1):
-        row, col = self.key(lat, lng)
-        for dr in range(-rings, rings + 1):
-            for dc in range(-rings, rings + 1):
-                yield from self.buckets.get((row + dr, col + dc), ())
+    def within(self, lat: float, lng: float, radius: float):
+        """The points of the squares the radius's bounding box touches (a few more than the circle holds)."""
+        rows = math.ceil(radius / (BUCKET_DEGREES * METRES_PER_DEGREE))
+        cols = math.ceil(
+            radius / (BUCKET_DEGREES * METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.1))
+        )
+        row, col = math.floor(lat / BUCKET_DEGREES), math.floor(lng / BUCKET_DEGREES)
+        buckets = self.buckets
+        for r in range(row - rows, row + rows + 1):
+            for c in range(col - cols, col + cols + 1):
+                found = buckets.get((r, c))
+                if found:
+                    yield from found
 
 
 @dataclass
@@ -111,37 +119,34 @@ def gp_sites(bbox=None) -> list[Site]:
     ]
 
 
-# Every site within this distance is in the 3×3 squares around a cell: 0.1° of longitude is 6.99 km at 51.1°N,
-# the north of France.
-SURELY_IN_RING = 6_600
-
-
-def nearest(cell, index) -> int | None:
-    best = None
-    for rings in (1, 3):  # the 3×3 squares, then 7×7 (all within 21 km) for rural cells
-        for site in index.around(cell.lat, cell.lng, rings):
-            d = metres(cell.lat, cell.lng, site.lat, site.lng)
-            if best is None or d < best:
-                best = d
-        if best is not None and best <= SURELY_IN_RING:
-            break
-    return round(best) if best is not None and best <= NEAREST_WITHIN else None
+def nearest(cell, index: Index) -> int | None:
+    """The distance to the nearest site, searched within 3 km, then 8 km, then 20 km."""
+    for radius in NEAREST_STEPS:
+        best = min(
+            (metres(cell.lat, cell.lng, s.lat, s.lng) for s in index.within(cell.lat, cell.lng, radius)),
+            default=None,
+        )
+        if best is not None and best <= radius:
+            return round(best)
+    return None
 
 
 def two_step(cells: list[Cell], sites: list[Site]) -> None:
-    """2SFCA: step 1 gives each site GPs per weighted inhabitant within reach; step 2 adds them up per cell."""
-    cell_index = Index(cells)
+    """2SFCA: step 1 gives each site GPs per weighted inhabitant within reach; step 2 shares them out again over
+    the same cells. Both steps walk each site's cells: the pairs are never all held at once."""
+    index = Index(cells)
+    for c in cells:
+        c.score = 0.0
     for site in sites:
         demand = sum(
             c.population * weight(metres(c.lat, c.lng, site.lat, site.lng))
-            for c in cell_index.around(site.lat, site.lng)
+            for c in index.within(site.lat, site.lng, CATCHMENT)
         )
         site.ratio = site.gps / demand if demand else 0.0
-    site_index = Index(sites)
-    for c in cells:
-        c.score = PER_10K * sum(
-            s.ratio * weight(metres(c.lat, c.lng, s.lat, s.lng)) for s in site_index.around(c.lat, c.lng)
-        )
+    for site in sites:
+        if site.ratio:
+            for c in index.within(site.lat, site.lng, CATCHMENT):
+                c.score += PER_10K * site.ratio * weight(metres(c.lat, c.lng, site.lat, site.lng))
 
 
 def load_cells(queryset) -> list[Cell]:
