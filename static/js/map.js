@@ -138,7 +138,10 @@
     var shown = hubLayer(data, map, null);
     shown.all.addTo(map);
     if (shown.all.getLayers().length) map.fitBounds(shown.all.getBounds(), { maxZoom: 15, padding: [24, 24], animate: false });
-    map.getContainer().dataset.markers = String(shown.points.getLayers().length);
+    // Hubs and public transport stops counted apart (a test reads them).
+    var stops = data.features.filter(function (f) { return f.properties.stop; }).length;
+    map.getContainer().dataset.markers = String(shown.points.getLayers().length - stops);
+    map.getContainer().dataset.stops = String(stops);
   };
 
   // Line badges marked with the feed's colour (templates/includes/_transit.html): set here because the CSP allows

@@ -76,6 +76,18 @@ def test_a_professional_page_fits_a_phone(page, site):
 
 
 def test_on_a_phone_the_first_results_come_before_the_map_with_call_and_directions(page, site):
+    import datetime
+
+    import time_machine
+
+    # A Monday morning, when the Blosne centre is open: at lunch or at night the "tonight" box comes first, on
+    # purpose (tests/e2e/test_resident_search.py).
+    monday_morning = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(monday_morning, tick=True):
+        results_first(page, site)
+
+
+def results_first(page, site):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(site.url + "/hubs/?q=blosne")
     first = page.locator(".cards > li").first

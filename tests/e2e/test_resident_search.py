@@ -110,7 +110,8 @@ def test_on_a_phone_a_hub_page_says_which_bus_stops_are_near_and_shows_them_on_i
     # The feed's colour for line 73 (BF82B2), as a stripe beside the line's name.
     assert line_73.evaluate("e => getComputedStyle(e).borderLeftColor") == "rgb(191, 130, 178)"
     stops = transit.locator(".stops > li").count()
-    expect(page.locator("#hub-map")).to_have_attribute("data-markers", str(1 + stops))
+    expect(page.locator("#hub-map")).to_have_attribute("data-stops", str(stops))
+    expect(page.locator("#hub-map")).to_have_attribute("data-markers", "1")
     page.locator("#hub-map .leaflet-interactive").nth(1).click(force=True)  # the nearest stop's marker
     expect(page.locator(".leaflet-popup-content")).to_contain_text("La Poste")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
