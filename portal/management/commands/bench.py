@@ -108,11 +108,7 @@ class Command(BaseCommand):
         if options["cells"]:
             seconds = access_bench.load_cells(options["cells"])
             cells, seconds_department, peak_department = access_bench.time_department()
-            self.stdout.write(
-                f"Loaded {options['cells']:,} population cells in {seconds:.0f} s. Access recomputed for a "
-                f"department ({cells:,} cells) in {seconds_department:.1f} s, Python peak {peak_department:.0f} MB "
-                f"(target ≤ {DEPARTMENT_TARGET_SECONDS} s)."
-            )
+            self.stdout.write(f"Loaded {options['cells']:,} population cells in {seconds:.0f} s. Access recomputed for a department ({cells:,} cells) in {seconds_department:.1f} s, Python peak {peak_department:.0f} MB (target ≤ {DEPARTMENT_TARGET_SECONDS} s).")  # fmt: skip
         if not options["load_only"]:
             self.report(options["requests"])
 
