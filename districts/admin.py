@@ -1,7 +1,7 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
-from districts.models import CompleteDirectory, DensityFigure, Territory
+from districts.models import AplFigure, CompleteDirectory, DensityFigure, Territory
 from districts.signals import territories_changed
 
 
@@ -32,6 +32,17 @@ class DensityFigureAdmin(admin.ModelAdmin):
     ordering = ["territory__name", "pk"]  # the models have no default order: lists and pages stay stable
     list_filter = ["profession", "year", "territory__level"]
     search_fields = ["territory__name", "source"]
+    autocomplete_fields = ["territory"]
+
+
+@admin.register(AplFigure)
+class AplFigureAdmin(admin.ModelAdmin):
+    """The DREES's APL per commune, as `manage.py import_apl` stored it; corrected here if the source is."""
+
+    list_display = ["territory", "year", "apl", "apl_under_65", "source"]
+    ordering = ["territory__name", "-year", "pk"]
+    list_filter = ["year"]
+    search_fields = ["territory__name", "territory__code"]
     autocomplete_fields = ["territory"]
 
 

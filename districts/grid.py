@@ -108,3 +108,51 @@ class TerritoryAccess(models.Model):
 
 def round4(value):
     return round(value, 4) if value is not None else None
+
+
+class AplFigure(models.Model):
+    """The DREES's APL for general practice in a commune, as published (never computed here): consultations a
+    resident can reach in a year, per standardised inhabitant, from the GPs of the commune and those around it."""
+
+    territory = models.ForeignKey(
+        "districts.Territory",
+        on_delete=models.PROTECT,
+        related_name="apl_figures",
+        verbose_name=_("territoire"),
+    )
+    year = models.PositiveSmallIntegerField(_("millésime"))
+    apl = models.DecimalField(_("APL aux médecins généralistes"), max_digits=6, decimal_places=3)
+    # The series the DREES itself quotes: GPs aged 65 or under (those above may retire soon).
+    apl_under_65 = models.DecimalField(
+        _("APL aux médecins généralistes de 65 ans ou moins"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+    )
+    population = models.PositiveIntegerField(_("population totale"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+    source_url = models.URLField(_("lien vers la source"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("APL officielle")
+        verbose_name_plural = _("APL officielles")
+        constraints = [
+            models.CheckConstraint(condition=Q(apl__gte=0), name="apl_not_negative"),
+            models.UniqueConstraint(
+                fields=["territory", "year", "source"], name="apl_unique_per_source_and_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.territory} · {self.year} · {self.apl}"
+
+    def as_dict(self) -> dict:
+        return {
+            "year": self.year,
+            "apl": float(self.apl),
+            "apl_gps_65_or_under": float(self.apl_under_65) if self.apl_under_65 is not None else None,
+            "unit": "consultations per year per standardised inhabitant",
+            "source": self.source,
+            "source_url": self.source_url,
+        }

@@ -328,4 +328,4 @@ class DirectoryCount(models.Model):
 
 
 # The population grid's models live in their own module; imported here so Django finds them.
-from districts.grid import PopulationCell, TerritoryAccess  # noqa: E402, F401
+from districts.grid import AplFigure, PopulationCell, TerritoryAccess  # noqa: E402, F401

@@ -6,7 +6,7 @@ from django.urls import reverse
 from districts import stats
 from districts.forms import CompareForm, PlaceField, TerritorySortForm
 from districts.map_data import DISTANCE_CLASSES, cells_geojson, districts_geojson
-from districts.models import ANCESTORS, Territory, TerritoryAccess
+from districts.models import ANCESTORS, AplFigure, Territory, TerritoryAccess
 
 # Density classes for the choropleth, per 10,000 inhabitants; viridis colours read well with colour blindness.
 # Darkest for the lowest density: the districts in need stand out.
@@ -44,6 +44,16 @@ def territory_list(request):
     return render(request, "districts/territory_list.html", context, status=200 if form.is_valid() else 400)
 
 
+def official_apl(territory) -> AplFigure | None:
+    """The newest APL of the territory, else of the nearest territory above it (a quartier's commune): the DREES
+    publishes it per commune."""
+    chain = [territory, *territory.ancestors()]
+    figures = (
+        AplFigure.objects.filter(territory__in=chain).select_related("territory").defer("territory__boundary")
+    )
+    return min(figures, key=lambda f: (chain.index(f.territory), -f.year), default=None)
+
+
 def territory_detail(request, slug):
     territory = get_object_or_404(
         Territory.objects.select_related(ANCESTORS[-1]).defer("boundary"), slug=slug
@@ -54,6 +64,7 @@ def territory_detail(request, slug):
         # Hubs and programmes are listed (and paginated) by their own pages, filtered on this territory.
         "map_data": {"source": f"{reverse('hubs:map_data')}?territory={territory.slug}"},
         "access": TerritoryAccess.objects.filter(territory=territory).first(),
+        "apl": official_apl(territory),
         "cells_data": {"source": reverse("districts:cells", args=[territory.slug])},
         "distance_classes": DISTANCE_CLASSES,
         **stats.profile(territory),

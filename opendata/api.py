@@ -257,7 +257,9 @@ class TerritoryViewSet(PublicViewSet):
     queryset = (
         Territory.objects.select_related("parent", "access")
         .defer("parent__boundary")
-        .prefetch_related(Prefetch("densities", DensityFigure.objects.select_related("profession")))
+        .prefetch_related(
+            Prefetch("densities", DensityFigure.objects.select_related("profession")), "apl_figures"
+        )
     )
     filterset_class = TerritoryApiFilter
     renderer_classes = [JSONRenderer, GeoJSONRenderer, CSVRenderer]

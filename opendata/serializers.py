@@ -233,6 +233,7 @@ class TerritorySerializer(serializers.ModelSerializer):
     official_figures = serializers.SerializerMethodField()
     computed = serializers.SerializerMethodField()
     access = serializers.SerializerMethodField()
+    official_apl = serializers.SerializerMethodField()
 
     class Meta:
         model = Territory
@@ -240,12 +241,15 @@ class TerritorySerializer(serializers.ModelSerializer):
         fields = [
             "id", "slug", "page_url", "name", "level", "code", "parent", "is_priority_area",
             "population", "population_year", "population_source", "official_figures", "computed", "access",
-            "updated_at",
+            "official_apl", "updated_at",
         ]  # fmt: skip
 
     def get_access(self, territory) -> dict | None:  # null where the population grid does not cover it
         access = getattr(territory, "access", None)
         return access.as_dict() if access is not None and access.computed_at else None
+
+    def get_official_apl(self, territory) -> list[dict]:  # the DREES's, per commune, newest first
+        return [f.as_dict() for f in sorted(territory.apl_figures.all(), key=lambda f: -f.year)]
 
     @extend_schema_field(DensityFigureSerializer(many=True))
     def get_official_figures(self, territory) -> list[dict]:
@@ -284,7 +288,7 @@ class TerritoryRowSerializer(TerritorySerializer):
     score_2sfca_gp_per_10k = serializers.FloatField(source="access.score", default=None)
 
     class Meta(TerritorySerializer.Meta):
-        fields = [f for f in TerritorySerializer.Meta.fields if f not in {"official_figures", "computed", "access"}] + [
+        fields = [f for f in TerritorySerializer.Meta.fields if f not in {"official_figures", "computed", "access", "official_apl"}] + [
             "official_gp_per_10k", "official_gp_source", "computed_gp_per_10k", "hubs_in_directory",
             "share_within_1km_of_gp", "score_2sfca_gp_per_10k",
         ]  # fmt: skip

@@ -14,7 +14,7 @@ from districts.models import PopulationCell, TerritoryAccess
 from portal.management.commands.load_demo import DATA
 
 pytestmark = pytest.mark.django_db
-EXCERPT = DATA / "insee_carreaux_200m_2019_blosne_vern.csv"
+EXCERPT = DATA / "insee_carreaux_200m_2019_rennes_vern_lille.csv"
 HEADER = ["idcar_200m", "i_est_200", "ind"]
 
 
@@ -83,10 +83,10 @@ def test_the_command_names_an_unknown_territory_and_imports_nothing(tmp_path):
             "import_population_grid", str(path), "--year", "2019", "--covering", "nulle-part", verbosity=0
         )
     assert not PopulationCell.objects.filter(code="CRS3035RES200mN2766200E3296000").exists()
-    assert TerritoryAccess.objects.count() == 2  # Le Blosne and Vern-sur-Seiche, from the demo
+    assert TerritoryAccess.objects.count() == 27  # Rennes, Vern, Lille and their 24 quartiers, from the demo
 
 
 def test_the_excerpt_is_the_real_file_unchanged_in_its_totals():
     with open(EXCERPT, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 264 and sum(float(r["ind"]) for r in rows) == 24973.0
+    assert len(rows) == 1716 and sum(float(r["ind"]) for r in rows) == 381863.5

@@ -24,6 +24,7 @@ EDITING_URLS = [
     ("admin:hubs_hub_import", None),
     ("admin:districts_territory_changelist", None),
     ("admin:districts_densityfigure_changelist", None),
+    ("admin:districts_aplfigure_changelist", None),
     ("admin:programmes_supportprogramme_changelist", None),
     ("admin:programmes_supportprogramme_add", None),
     ("admin:programmes_funder_changelist", None),

@@ -32,7 +32,7 @@ from programmes.models import Beneficiary, Funder, Funding, SupportProgramme, Su
 FIXTURES = settings.BASE_DIR / "fixtures"
 DATA = FIXTURES / "data"
 COMMUNES_SOURCE = "data.gouv.fr, « Communes et villes de France » (édition 2024)"
-GRID_SOURCE = "INSEE, Filosofi 2019 carroyé à 200 m (extrait : Le Blosne et Vern-sur-Seiche)"
+GRID_SOURCE = "INSEE, Filosofi 2019 carroyé à 200 m (extrait : Rennes, Vern-sur-Seiche, Lille)"
 STAR_LICENCE = "données ouvertes STAR (Keolis Rennes pour Rennes Métropole)"
 DEMO_RETIREMENT_YEAR = 2028
 DEMO_POPULATION_SOURCE = "Estimation arrondie de démonstration (pas un chiffre officiel)"
@@ -94,10 +94,11 @@ class Command(BaseCommand):
             self.load_staff(content["staff"], hubs)
             # Real stops and lines of the Rennes network around the demo hubs (fixtures/data/SOURCES.md).
             import_gtfs(path=DATA / "star_rennes_2012_extrait.zip", code="star", licence=STAR_LICENCE)
-            # Real population on INSEE's 200 m grid for the two areas the excerpt covers entirely.
+            # Real population on INSEE's 200 m grid: the excerpt covers Rennes, Vern and Lille entirely.
+            cities = Territory.objects.filter(code__in=["35238", "35352", "59350"])  # Vern is a district here
             import_population_grid(
-                path=DATA / "insee_carreaux_200m_2019_blosne_vern.csv", year=2019, source=GRID_SOURCE,
-                covering=["le-blosne", "vern-sur-seiche"],
+                path=DATA / "insee_carreaux_200m_2019_rennes_vern_lille.csv", year=2019, source=GRID_SOURCE,
+                covering=list(Territory.objects.filter(Q(pk__in=cities) | Q(parent__in=cities)).values_list("slug", flat=True)),
             )  # fmt: skip
             if not options["without_pharmacies"]:
                 # The pharmacy layer is real open data (OpenStreetMap via the MEL), not demo content.
