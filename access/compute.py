@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Polygon
+from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -35,6 +36,7 @@ SITE_MARGIN = (0.19, 0.29)
 BUCKET_DEGREES = 0.01  # points indexed in squares of about 1 km
 NEAREST_STEPS = (3000, 8000, NEAREST_WITHIN)  # widening searches: most cells find a GP within the first
 PER_10K = 10_000
+STORE_BATCH = 2000  # cells per UPDATE: 8,000 parameters, under SQLite's limit of 32,766
 
 
 def metres(a_lat: float, a_lng: float, b_lat: float, b_lng: float) -> float:
@@ -184,14 +186,28 @@ def compute_access(*, territory=None) -> dict:
         c.gp_metres = nearest(c, index)
         c.accepting_metres = nearest(c, accepting_index)
         c.score = scores[c.pk]
-    PopulationCell.objects.bulk_update(
-        [PopulationCell(pk=c.pk, gp_metres=c.gp_metres, accepting_metres=c.accepting_metres, score=c.score)
-         for c in updated],
-        ["gp_metres", "accepting_metres", "score"],
-        batch_size=2000,
-    )  # fmt: skip
+    store(updated)
     figures = summarise(territory)
     return {"cells": len(updated), "hubs": len(sites), "territories": figures}
+
+
+def store(cells: list[Cell]) -> None:
+    """Write the cells' figures, one UPDATE … FROM (VALUES …) per batch (PostgreSQL, and SQLite since 3.33).
+
+    Not bulk_update: its CASE WHEN id = … THEN … per column makes each row's update scan the whole batch; for a
+    department's 33,000 cells it took 32 of the recomputation's 63 s, this takes 2.4 s (bench, PostGIS)."""
+    table = connection.ops.quote_name(PopulationCell._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(cells), STORE_BATCH):
+            batch = cells[start : start + STORE_BATCH]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+            cursor.execute(
+                # CASTs: a column of NULLs alone would otherwise be text to PostgreSQL.
+                f"UPDATE {table} SET gp_metres = CAST(v.column2 AS integer), "
+                f"accepting_metres = CAST(v.column3 AS integer), score = CAST(v.column4 AS double precision) "
+                f"FROM (VALUES {values}) AS v WHERE {table}.id = CAST(v.column1 AS bigint)",
+                [value for c in batch for value in (c.pk, c.gp_metres, c.accepting_metres, c.score)],
+            )
 
 
 def summarise(territory=None) -> int:

@@ -186,7 +186,7 @@ def gp_tallies(territory: Territory, horizon: int) -> defaultdict[int, _Tally]:
 
 
 def retirement_outlook(
-    territory: Territory, *, today: datetime.date | None = None
+    territory: Territory, *, today: datetime.date | None = None, complete_for_gps: bool | None = None
 ) -> RetirementOutlook | None:
     """Aggregated, and shown only when no one's plan can be worked out from it.
 
@@ -204,10 +204,11 @@ def retirement_outlook(
         remainder = tallies[territory.parent_id] - sum((tallies[pk] for pk in shown), _Tally(0, 0))
         if not (remainder.is_empty or remainder.is_safe):
             return None
-    complete = any(
-        c.profession.counts_as_gp for c in completeness([territory.pk]).get(territory.pk, {}).values()
-    )
-    population = territory.population if complete else None  # no computed density where incomplete
+    if complete_for_gps is None:  # the territory page passes what it already knows
+        complete_for_gps = any(
+            c.profession.counts_as_gp for c in completeness([territory.pk]).get(territory.pk, {}).values()
+        )
+    population = territory.population if complete_for_gps else None  # no computed density where incomplete
     return RetirementOutlook(
         gps=own.gps,
         retiring=own.retiring,
@@ -318,7 +319,7 @@ def profile(territory: Territory) -> dict:
         ],
         "charts": source_charts([territory, *ancestors], gp_figures, first=own_gp),
         "gaps": _gaps(territory, ancestors, gp_figures, own_gp.per_10k if own_gp else computed_gp, own_gp),
-        "retirement": retirement_outlook(territory),
+        "retirement": retirement_outlook(territory, complete_for_gps=counts.complete_for_gps is not None),
     }
 
 
