@@ -19,7 +19,10 @@ def what_if_page(request):
         if point:
             context["answer"] = what_if.answer(lat=point[0], lng=point[1], gps=gps, territory=territory)
         elif territory:
-            context["sites"] = what_if.best_sites(territory, gps=gps)
+            context["complete"] = what_if.complete_for_gps(territory)
+            context["sites"] = what_if.best_sites(
+                territory, gps=gps, complete=context["complete"] is not None
+            )
             context["territory"] = territory
         if territory:
             map_data["source"] = reverse("districts:cells", args=[territory.slug])
@@ -39,6 +42,12 @@ def what_if_api(request):
     if form.point():
         lat, lng = form.point()
         return JsonResponse(what_if.answer(lat=lat, lng=lng, gps=gps, territory=territory).as_dict())
+    complete = what_if.complete_for_gps(territory)
     return JsonResponse(
-        {"territory": territory.slug, "gps": gps, "sites": what_if.best_sites(territory, gps=gps)}
+        {
+            "territory": territory.slug,
+            "gps": gps,
+            "directory_complete_according_to": complete.source if complete else None,
+            "sites": what_if.best_sites(territory, gps=gps, complete=complete is not None),
+        }
     )

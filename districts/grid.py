@@ -73,10 +73,6 @@ class TerritoryAccess(models.Model):
     def share(self, count: float | None) -> float | None:
         return None if count is None or not self.population else count / self.population
 
-    @property
-    def share_within_1km(self) -> float | None:
-        return self.share(self.gp_1000)
-
     def bands(self) -> list[dict]:
         """Per band: residents within it of a GP hub and of one accepting new patients, and their shares."""
         return [
@@ -90,16 +86,21 @@ class TerritoryAccess(models.Model):
             for metres in BANDS
         ]
 
-    def as_dict(self) -> dict:
-        """For the API and the open-data files: the figures, their grid and the method, or null when not computed."""
+    def as_dict(self, *, complete_source: str | None) -> dict:
+        """For the API and the open-data files: the figures, their grid and the method, or null when not computed,
+        or when the directory is not known to list every GP here (`complete_source`: who established it does)."""
+        shown = complete_source is not None
         return {
             "grid": {"year": self.grid_year, "source": self.grid_source},
             "population": round(self.population) if self.population is not None else None,
-            "share_within_metres_of_gp": {str(b["metres"]): round4(b["gp_share"]) for b in self.bands()},
-            "share_within_metres_of_gp_accepting_new_patients": {
-                str(b["metres"]): round4(b["accepting_share"]) for b in self.bands()
+            "directory_complete_according_to": complete_source,
+            "share_within_metres_of_gp": {
+                str(b["metres"]): round4(b["gp_share"]) if shown else None for b in self.bands()
             },
-            "score_2sfca_gp_per_10k": round4(self.score),
+            "share_within_metres_of_gp_accepting_new_patients": {
+                str(b["metres"]): round4(b["accepting_share"]) if shown else None for b in self.bands()
+            },
+            "score_2sfca_gp_per_10k": round4(self.score) if shown else None,
             "computed_at": self.computed_at.isoformat() if self.computed_at else None,
             "method": "straight-line distances from 200 m cell centres; 2SFCA, catchment 6 km, weights 1 / 2/3 / 1/3"
             " to 2 / 4 / 6 km",

@@ -85,9 +85,10 @@ def distance_class(metres) -> int:
     return next(i for i, (low, high, _colour) in enumerate(DISTANCE_CLASSES) if high is None or metres < high)
 
 
-def cells_geojson(territory) -> dict:
+def cells_geojson(territory, *, distances: bool = True) -> dict:
     """The territory's populated squares with their residents and population-weighted distance to a GP hub,
-    at the finest size that keeps the answer under MAX_SQUARES features (grouped in the database)."""
+    at the finest size that keeps the answer under MAX_SQUARES features (grouped in the database). Without
+    `distances` (the directory is not known to list every GP there) the squares say only who lives where."""
     cells = PopulationCell.objects.filter(location__within=territory.boundary)
     count = cells.count()
     size = next((s for s in SQUARE_SIZES if count * (200 / s) ** 2 <= MAX_SQUARES), SQUARE_SIZES[-1])
@@ -107,11 +108,17 @@ def cells_geojson(territory) -> dict:
         box = Polygon.from_bbox((square["e"], square["n"], square["e"] + size, square["n"] + size))
         box.srid = 3035
         box.transform(to_wgs84)
-        metres = round(square["weighted"] / square["people"]) if square["people"] else None
+        metres = round(square["weighted"] / square["people"]) if square["people"] and distances else None
         features.append(
             geo.feature(
                 {"type": "Polygon", "coordinates": geo.rounded(box.coords)},
-                {"people": round(square["people"]), "metres": metres, "class": distance_class(metres)},
+                {
+                    "people": round(square["people"]),
+                    "metres": metres,
+                    "class": distance_class(metres) if distances else None,
+                },
             )
         )
-    return geo.feature_collection(features, size=size, classes=[c for *_, c in DISTANCE_CLASSES])
+    return geo.feature_collection(
+        features, size=size, distances=distances, classes=[c for *_, c in DISTANCE_CLASSES]
+    )

@@ -105,6 +105,13 @@ def completeness(territory_ids) -> dict[int, dict[str, CompleteDirectory]]:
     }
 
 
+def complete_for_gps(territory: Territory) -> CompleteDirectory | None:
+    """Who established that the directory lists every GP of the territory (or of one above it), if anyone: the
+    condition for showing any figure computed from the directory's GPs (densities, access). Two queries."""
+    found = completeness([territory.pk]).get(territory.pk, {}).values()
+    return next((record for record in found if record.profession.counts_as_gp), None)
+
+
 def latest(figures: list[DensityFigure]) -> DensityFigure | None:
     return figures[0] if figures else None
 
@@ -186,7 +193,7 @@ def gp_tallies(territory: Territory, horizon: int) -> defaultdict[int, _Tally]:
 
 
 def retirement_outlook(
-    territory: Territory, *, today: datetime.date | None = None, complete_for_gps: bool | None = None
+    territory: Territory, *, today: datetime.date | None = None, gps_complete: bool | None = None
 ) -> RetirementOutlook | None:
     """Aggregated, and shown only when no one's plan can be worked out from it.
 
@@ -204,11 +211,9 @@ def retirement_outlook(
         remainder = tallies[territory.parent_id] - sum((tallies[pk] for pk in shown), _Tally(0, 0))
         if not (remainder.is_empty or remainder.is_safe):
             return None
-    if complete_for_gps is None:  # the territory page passes what it already knows
-        complete_for_gps = any(
-            c.profession.counts_as_gp for c in completeness([territory.pk]).get(territory.pk, {}).values()
-        )
-    population = territory.population if complete_for_gps else None  # no computed density where incomplete
+    if gps_complete is None:  # the territory page passes what it already knows
+        gps_complete = complete_for_gps(territory) is not None
+    population = territory.population if gps_complete else None  # no computed density where incomplete
     return RetirementOutlook(
         gps=own.gps,
         retiring=own.retiring,
@@ -319,7 +324,7 @@ def profile(territory: Territory) -> dict:
         ],
         "charts": source_charts([territory, *ancestors], gp_figures, first=own_gp),
         "gaps": _gaps(territory, ancestors, gp_figures, own_gp.per_10k if own_gp else computed_gp, own_gp),
-        "retirement": retirement_outlook(territory, complete_for_gps=counts.complete_for_gps is not None),
+        "retirement": retirement_outlook(territory, gps_complete=counts.complete_for_gps is not None),
     }
 
 

@@ -96,6 +96,10 @@ def territory_map_data(request):
 
 
 def territory_cells(request, slug):
-    """The access map's squares, for a territory the population grid covers (404 otherwise)."""
+    """The access map's squares, for a territory the population grid covers (404 otherwise); their distances to a
+    GP only where the directory is known to list every GP (stats.complete_for_gps)."""
     access = get_object_or_404(TerritoryAccess.objects.select_related("territory"), territory__slug=slug)
-    return JsonResponse(cells_geojson(access.territory), content_type="application/geo+json")
+    distances = stats.complete_for_gps(access.territory) is not None
+    return JsonResponse(
+        cells_geojson(access.territory, distances=distances), content_type="application/geo+json"
+    )

@@ -244,9 +244,15 @@ class TerritorySerializer(serializers.ModelSerializer):
             "official_apl", "updated_at",
         ]  # fmt: skip
 
+    def counts(self, territory) -> stats.Counts:
+        counts = self.context.get("counts") or stats.directory_counts([territory.pk])
+        return counts.get(territory.pk, stats.Counts())
+
     def get_access(self, territory) -> dict | None:  # null where the population grid does not cover it
-        access = getattr(territory, "access", None)
-        return access.as_dict() if access is not None and access.computed_at else None
+        access, complete = getattr(territory, "access", None), self.counts(territory).complete_for_gps
+        if access is None or not access.computed_at:
+            return None
+        return access.as_dict(complete_source=complete.source if complete else None)
 
     def get_official_apl(self, territory) -> list[dict]:  # the DREES's, per commune, newest first
         return [f.as_dict() for f in sorted(territory.apl_figures.all(), key=lambda f: -f.year)]
@@ -267,8 +273,7 @@ class TerritorySerializer(serializers.ModelSerializer):
 
     def get_computed(self, territory) -> dict:
         """Figures computed from this directory (published hubs, active professionals), never official."""
-        counts = self.context.get("counts") or stats.directory_counts([territory.pk])
-        mine = counts.get(territory.pk, stats.Counts())
+        mine = self.counts(territory)
         return {
             "hubs": mine.hubs,
             "general_practitioners": mine.gps,
@@ -284,8 +289,8 @@ class TerritoryRowSerializer(TerritorySerializer):
     official_gp_source = serializers.SerializerMethodField()
     computed_gp_per_10k = serializers.SerializerMethodField()
     hubs_in_directory = serializers.SerializerMethodField()
-    share_within_1km_of_gp = serializers.FloatField(source="access.share_within_1km", default=None)
-    score_2sfca_gp_per_10k = serializers.FloatField(source="access.score", default=None)
+    share_within_1km_of_gp = serializers.SerializerMethodField()
+    score_2sfca_gp_per_10k = serializers.SerializerMethodField()
 
     class Meta(TerritorySerializer.Meta):
         fields = [f for f in TerritorySerializer.Meta.fields if f not in {"official_figures", "computed", "access", "official_apl"}] + [
@@ -309,6 +314,12 @@ class TerritoryRowSerializer(TerritorySerializer):
 
     def get_hubs_in_directory(self, territory) -> int:
         return self.get_computed(territory)["hubs"]
+
+    def get_share_within_1km_of_gp(self, territory) -> float | None:
+        return ((self.get_access(territory) or {}).get("share_within_metres_of_gp") or {}).get("1000")
+
+    def get_score_2sfca_gp_per_10k(self, territory) -> float | None:
+        return (self.get_access(territory) or {}).get("score_2sfca_gp_per_10k")
 
 
 class OutlineField(GeometryField):

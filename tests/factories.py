@@ -9,6 +9,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from accounts.models import StaffLanguage
 from config import geo
 from districts.models import (
+    AplFigure,
     CompleteDirectory,
     DensityFigure,
     DirectoryCount,
@@ -102,6 +103,18 @@ class DensityFigureFactory(factory.django.DjangoModelFactory):
     profession = factory.SubFactory(ProfessionFactory)
     per_10k = Decimal("9.5")
     year = 2024
+    source = "Source de test"
+
+
+class AplFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AplFigure
+
+    territory = factory.SubFactory(TerritoryFactory)
+    year = 2023
+    apl = Decimal("3.250")
+    apl_under_65 = Decimal("2.900")
+    population = 12_000
     source = "Source de test"
 
 

@@ -9,6 +9,12 @@
     return element;
   }
 
+  // Grey where the squares carry no distance (the directory is not known to list every GP there).
+  window.portalSquareColour = function (data, feature) {
+    var found = feature.properties["class"];
+    return found === null || found === undefined ? "#b1b4b6" : data.classes[found];
+  };
+
   window.portalCellsInit = function (map) {
     var source = JSON.parse(document.getElementById("cells-map-data").textContent).source;
     var element = map.getContainer();
@@ -17,7 +23,7 @@
     fetch(source).then(function (response) { return response.json(); }).then(function (data) {
       var layer = L.geoJSON(data, {
         style: function (feature) {
-          return { color: "#0b0c0c", weight: 0.5, fillColor: data.classes[feature.properties.class], fillOpacity: 0.75 };
+          return { color: "#0b0c0c", weight: 0.5, fillColor: window.portalSquareColour(data, feature), fillOpacity: 0.75 };
         },
         onEachFeature: function (feature, square) {
           var words = JSON.parse(document.getElementById("ui-labels").textContent);
@@ -58,7 +64,7 @@
       fetch(data.source).then(function (response) { return response.json(); }).then(function (squares) {
         var layer = L.geoJSON(squares, {
           style: function (feature) {
-            return { color: "#0b0c0c", weight: 0.5, fillColor: squares.classes[feature.properties.class], fillOpacity: 0.6 };
+            return { color: "#0b0c0c", weight: 0.5, fillColor: window.portalSquareColour(squares, feature), fillOpacity: 0.6 };
           },
         }).addTo(map);
         if (!(lat.value && lng.value) && layer.getLayers().length) map.fitBounds(layer.getBounds(), { animate: false });

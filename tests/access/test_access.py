@@ -8,6 +8,7 @@ Distances along a meridian are the latitude difference times 111,195.08 m a degr
 import datetime
 import html
 import io
+import re
 
 import pytest
 import time_machine
@@ -20,7 +21,7 @@ from access.compute import compute_access
 from access.what_if import answer, best_sites
 from config import geo
 from config.choices import Availability
-from districts.models import PopulationCell, TerritoryAccess
+from districts.models import CompleteDirectory, PopulationCell, TerritoryAccess
 from portal.models import ScheduledJob
 from professionals.models import Membership, Profession
 from tests.factories import HubFactory, MembershipFactory, ProfessionalFactory, TerritoryFactory
@@ -63,6 +64,11 @@ def grid():
             population=people, year=2019, territory=territory,
         )  # fmt: skip
     TerritoryAccess.objects.create(territory=territory, grid_year=2019, grid_source="carroyage de test")
+    # Figures computed from the directory's GPs are shown only where it is known to list them all.
+    CompleteDirectory.objects.create(
+        territory=territory, profession=Profession.objects.filter(counts_as_gp=True).first(),
+        source="vérification de test", as_of=datetime.date(2026, 11, 2),
+    )  # fmt: skip
     hub(0, gps=2, accepting=Availability.NO)
     hub(8500, gps=1, accepting=Availability.YES)
     compute_access(territory=territory)
@@ -94,9 +100,46 @@ def test_the_territory_figures_are_shares_of_its_residents(grid, client):
         (500, 0.5, 0.4), (1000, 0.5, 0.4), (2000, 0.7, 0.4)
     ]  # fmt: skip
     assert access.score == pytest.approx(30.0)
-    page = client.get(territory.get_absolute_url()).content.decode()
+    page = html.unescape(client.get(territory.get_absolute_url()).content.decode())
     assert "500 (50\u202f%)" in page and "700 (70\u202f%)" in page and "30,0 médecins généralistes" in page
-    assert "à vol d&#x27;oiseau" in page or "à vol d'oiseau" in page
+    assert "à vol d'oiseau" in page
+    assert (
+        "tous les médecins généralistes de ce territoire d'après vérification de test, au 2 novembre 2026"
+        in page
+    )
+    api = client.get(f"/api/v1/territories/{territory.slug}/").json()["access"]
+    assert (api["share_within_metres_of_gp"], api["score_2sfca_gp_per_10k"]) == (
+        {"500": 0.5, "1000": 0.5, "2000": 0.7},
+        30.0,
+    )
+
+
+def test_without_a_complete_directory_no_figure_rests_on_its_gaps(grid, client):
+    """Where no one has established that the directory lists every GP, what is computed from its GPs is withheld
+    everywhere (page, map, API, what if); what the grid alone says stays: 1,000 residents, and around C: C (300)
+    within 500 m and 1 km, B too (1.5 km away) within 2 km. The best sites are then the most populated: D, C, B, A."""
+    territory, cells = grid
+    CompleteDirectory.objects.all().delete()
+    page = html.unescape(client.get(territory.get_absolute_url()).content.decode())
+    assert re.search(r"La population carroyée couvre ce territoire \(1\s000 habitants", page)
+    assert "n'est pas connu pour lister tous ses médecins généralistes" in page
+    assert "50\u202f%" not in page and "médecins généralistes pour 10 000 habitants à portée" not in page
+    api = client.get(f"/api/v1/territories/{territory.slug}/").json()["access"]
+    assert api["population"] == 1000 and api["directory_complete_according_to"] is None
+    assert api["score_2sfca_gp_per_10k"] is None and set(api["share_within_metres_of_gp"].values()) == {None}
+    squares = client.get(f"/districts/{territory.slug}/carreaux.geojson").json()
+    assert squares["distances"] is False and {f["properties"]["class"] for f in squares["features"]} == {None}
+    c = cells["C"].location
+    found = answer(lat=c.y, lng=c.x, gps=3)
+    assert (found.within, found.newly_within, found.score_after) == (
+        {500: 300, 1000: 300, 2000: 500},
+        None,
+        None,
+    )
+    page = html.unescape(client.get("/acces/", {"lat": c.y, "lng": c.x, "gps": 3}).content.decode())
+    assert "n'est pas connu pour lister tous les médecins généralistes de ce territoire" in page
+    assert "avec ce centre" not in page
+    assert [s["within_1000"] for s in best_sites(territory, gps=2)] == [400, 300, 200, 100]
 
 
 def test_a_new_centre_at_c_is_worked_out_on_paper(grid, client):
@@ -109,9 +152,10 @@ def test_a_new_centre_at_c_is_worked_out_on_paper(grid, client):
     assert found.newly_within == {500: 300, 1000: 300, 2000: 300}
     assert (found.score_before, found.score_after) == pytest.approx((30.0, 60.0))
     api = client.get("/api/v1/access/what-if", {"lat": c.y, "lng": c.x, "gps": 3}).json()
-    assert (api["territory"], api["newly_within"]["500"], api["score_after"]) == (
+    assert (api["territory"], api["newly_within"]["500"], api["within"]["2000"], api["score_after"]) == (
         "quartier-temoin",
         300,
+        500,
         60.0,
     )
     page = client.get("/acces/", {"lat": c.y, "lng": c.x, "gps": 3}).content.decode()
