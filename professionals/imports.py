@@ -93,9 +93,11 @@ def apl_rows(path: Path, *, sheet: str | None):
     """(year or None, rows) of the DREES workbook's newest "APL <year>" sheet (or the one named), or of a CSV."""
     if path.suffix.lower() != ".xlsx":
         with open_csv(path) as handle:
-            dialect = ";" if ";" in handle.readline() else ","
+            # Title lines may come first, and decimal commas after: the header says which delimiter it is.
+            found = re.search(r"Code commune INSEE\s*([;,\t])", handle.read(16_384))
             handle.seek(0)
-            yield from ((None, row) for row in csv.reader(handle, delimiter=dialect))
+            delimiter = found.group(1) if found else ","
+            yield from ((None, row) for row in csv.reader(handle, delimiter=delimiter))
         return
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -132,7 +134,8 @@ def import_apl(
 ) -> tuple[int, int]:
     """Store the APL of the communes the portal has, from the DREES workbook (8 lines of title and notes, the
     header, a line of units, a line per commune, notes) or a CSV with the same header. All or nothing."""
-    territories = {t.code: t for t in Territory.objects.filter(level__in=PLACES).exclude(code="")}
+    # Codes only: at national scale, 35,000 communes whose boundaries are not needed here.
+    territories = dict(Territory.objects.filter(level__in=PLACES).exclude(code="").values_list("code", "pk"))
     header, seen, created, updated = None, set(), 0, 0
     for line, (sheet_year, row) in enumerate(apl_rows(path, sheet=sheet), start=1):
         if header is None:
@@ -155,18 +158,18 @@ def import_apl(
         if code in seen:
             raise ImportProblem(f"{path} line {line}: commune {code} appears twice")
         seen.add(code)
-        territory = territories.get(code)
+        territory_id = territories.get(code)
         where = f"{path} line {line}"
         values = {
             role: row[index] if index is not None and index < len(row) else ""
             for role, index in header.items()
         }
         apl = apl_number(values["apl"], where=where, column_name="APL")
-        if territory is None or apl is None:
+        if territory_id is None or apl is None:
             continue
         population = apl_number(values["population"], where=where, column_name="population")
         _, was_created = AplFigure.objects.update_or_create(
-            territory=territory, year=year, source=APL_SOURCE,
+            territory_id=territory_id, year=year, source=APL_SOURCE,
             defaults={
                 "apl": apl,
                 "apl_under_65": apl_number(values["apl_65"], where=where, column_name="APL (65 ans ou moins)"),

@@ -112,12 +112,16 @@ def test_the_api_gives_a_communes_apl_with_its_source(client, tmp_path):
 
 
 def test_a_csv_with_the_same_header_needs_the_year(tmp_path):
+    """Semicolons and decimal commas, under a title line with commas of its own."""
     path = tmp_path / "apl.csv"
-    path.write_text(";".join(HEADER) + "\n35238;Rennes;3,412;3,105;2,9;230000;222485\n", encoding="utf-8")
+    title = "Indicateur d'accessibilité potentielle localisée (APL), médecins généralistes, communes\n"
+    rows = ["35238;Rennes;3,412;3,105;2,9;230000;222485", "35352;Vern-sur-Seiche;2,2;1,98;1,7;8300;8289"]
+    path.write_text(title + ";".join(HEADER) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(CommandError, match="give the year"):
         call_command("import_apl", str(path), verbosity=0)
     call_command("import_apl", str(path), "--year", "2023", verbosity=0)
     assert float(AplFigure.objects.get(territory__code="35238").apl) == 3.412
+    assert float(AplFigure.objects.get(territory__code="35352").apl_under_65) == 1.98
 
 
 @pytest.mark.parametrize(
