@@ -69,8 +69,6 @@ class TerritoryQuerySet(models.QuerySet):
         counts = DirectoryCount.objects.filter(territory=OuterRef("pk")).values("territory")
         gp_figures = DensityFigure.objects.filter(territory=OuterRef("pk"), profession__counts_as_gp=True)
         listed = self.filter(level__in=PLACES).annotate(
-            head=Case(When(level=Territory.Level.CITY, then=F("name")), default=F("parent__name")),
-            is_head=Case(When(level=Territory.Level.CITY, then=Value(0)), default=Value(1)),
             hub_total=Coalesce(
                 Subquery(counts.filter(profession__isnull=True).annotate(n=Sum("count")).values("n")), 0
             ),
@@ -93,7 +91,8 @@ class TerritoryQuerySet(models.QuerySet):
         }
         key = F(keys[sort.lstrip("-")])
         key = key.desc(nulls_last=True) if sort.startswith("-") else key.asc(nulls_last=True)
-        return listed.order_by(F("head").asc(nulls_last=True), "is_head", key, "name", "pk")
+        # Grouped by list_head, the city first ("CITY" < "DISTRICT"); by name, that is the index's own order.
+        return listed.order_by("list_head", "level", key, "name", "pk")
 
     def for_rows(self, ids) -> list["Territory"]:
         """These territories, in this order, with their parents and without boundaries."""
@@ -145,6 +144,9 @@ class Territory(models.Model):
         help_text=_("Quartier prioritaire de la politique de la ville (QPV)."),
     )
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True, db_index=True)
+    # The name /districts/ lists it under: a city's own, a quartier's or commune's parent's. Kept by save() (and
+    # by whoever bulk-creates): ordered on it, the list reads an index instead of sorting every place in France.
+    list_head = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = TerritoryQuerySet.as_manager()
 
@@ -163,9 +165,33 @@ class Territory(models.Model):
             ),
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="territory_not_its_own_parent"),
         ]
+        indexes = [
+            # for_list()'s default order; "CITY" sorts before "DISTRICT", so a city comes before its quartiers.
+            models.Index(
+                fields=["list_head", "level", "name", "id"],
+                name="territory_list_order",
+                condition=Q(level__in=["DISTRICT", "CITY"]),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        territory = super().from_db(db, field_names, values)
+        territory._loaded_name = territory.__dict__.get("name")  # to know, on save, whether it was renamed
+        return territory
+
+    def save(self, *args, **kwargs):
+        self.list_head = self.name if self.level == self.Level.CITY or self.parent_id is None else self.parent.name
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "list_head"}
+        super().save(*args, **kwargs)
+        if getattr(self, "_loaded_name", self.name) != self.name:
+            # A renamed city or department: its quartiers and communes are listed under the new name.
+            self.children.exclude(level=self.Level.CITY).update(list_head=self.name)
+            self._loaded_name = self.name
 
     @property
     def located(self) -> str:

@@ -266,3 +266,18 @@ def test_the_home_page_ranks_a_places_current_figure_not_an_old_one(client):
     assert "Source test, 2010" not in home
     page = client.get("/districts/fives/").content.decode()
     assert "(2020)" in page and "(2010)" not in page
+
+
+def test_a_renamed_city_lists_its_quartiers_under_its_new_name(client):
+    """The list groups quartiers under a name each keeps (its city's), so that it reads an index: a rename
+    carries over to the quartiers, whether made in the admin or by an import."""
+    from districts.models import Territory
+
+    rennes = Territory.objects.get(slug="rennes")
+    rennes.name = "Rennes Ville"
+    rennes.save()
+    assert set(rennes.children.values_list("list_head", flat=True)) == {"Rennes Ville"}
+    page = text(client.get("/districts/"))
+    assert "<h2>Rennes</h2>" not in page
+    group = page.split("<h2>Rennes Ville</h2>")[1].split("</section>")[0]
+    assert group.index("Bourg l&#x27;Evesque") < group.index("Le Blosne") < group.index("Villejean")
