@@ -184,7 +184,9 @@ class Territory(models.Model):
         return territory
 
     def save(self, *args, **kwargs):
-        self.list_head = self.name if self.level == self.Level.CITY or self.parent_id is None else self.parent.name
+        self.list_head = (
+            self.name if self.level == self.Level.CITY or self.parent_id is None else self.parent.name
+        )
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "list_head"}
         super().save(*args, **kwargs)
