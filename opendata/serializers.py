@@ -259,17 +259,7 @@ class TerritorySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(DensityFigureSerializer(many=True))
     def get_official_figures(self, territory) -> list[dict]:
-        return [
-            {
-                "profession": f.profession.code,
-                "profession_label": f.profession.name,
-                "per_10k": float(f.per_10k),
-                "year": f.year,
-                "source": f.source,
-                "source_url": f.source_url,
-            }
-            for f in stats.newest_first(territory.densities.all())
-        ]
+        return DensityFigureSerializer(stats.newest_first(territory.densities.all()), many=True).data
 
     def get_computed(self, territory) -> dict:
         """Figures computed from this directory (published hubs, active professionals), never official."""
@@ -380,15 +370,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     @extend_schema_field(FundingSerializer(many=True))
     def get_fundings(self, programme) -> list[dict]:
         """Support given to published hubs (prefetched as `public_fundings`)."""
-        return [
-            {
-                "hub": {"id": f.hub.pk, "slug": f.hub.slug, "name": f.hub.name},
-                "amount": float(f.amount) if f.amount is not None else None,
-                "year": f.year,
-                "note": f.note,
-            }
-            for f in programme.public_fundings
-        ]
+        return FundingSerializer(programme.public_fundings, many=True).data
 
 
 class ProgrammeRowSerializer(ProgrammeSerializer):

@@ -116,7 +116,7 @@ class Command(BaseCommand):
     def load(self, hub_count, professional_count, commune_count):
         france = Territory.objects.create(
             name="France", slug="france", level=Territory.Level.COUNTRY, code="FR"
-        )  # bulk_create skips save(): list_head (what /districts/ groups by) is set by hand below
+        )
         regions = Territory.objects.bulk_create(
             Territory(
                 name=f"Région {i}",
@@ -139,8 +139,8 @@ class Command(BaseCommand):
             (
                 Territory(
                     name=f"Commune {i}", slug=f"commune-{i}", level=Territory.Level.DISTRICT, code=f"C{i}",
-                    parent=departments[i % 100], list_head=departments[i % 100].name,
-                    population=random.randint(200, 20_000),
+                    parent=departments[i % 100], population=random.randint(200, 20_000),
+                    list_head=departments[i % 100].name,  # bulk_create skips save(), which sets it
                 )
                 for i in range(commune_count)
             ),
@@ -172,8 +172,7 @@ class Command(BaseCommand):
                     quartiers.append(
                         Territory(
                             name=f"Quartier {index}-{row}-{column}", slug=f"quartier-{index}-{row}-{column}",
-                            level=Territory.Level.DISTRICT, parent=city, list_head=city.name,
-                            population=random.randint(3_000, 15_000),
+                            level=Territory.Level.DISTRICT, parent=city, list_head=city.name, population=random.randint(3_000, 15_000),
                             boundary=MultiPolygon(Polygon.from_bbox((west, south, west + size, south + size)), srid=4326),
                         )
                     )  # fmt: skip
